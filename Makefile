@@ -1,0 +1,53 @@
+# Every habit of the project. `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help install messages run test lint format worker migrations-check
+
+help:
+	@echo "make run      set up everything (venv, install, migrate, demo data) and serve on :$(PORT)"
+	@echo "make test     run the whole test suite (PostgreSQL if DATABASE_URL is set, else SQLite)"
+	@echo "make lint     ruff check + format check + migrations check"
+	@echo "make worker   a Celery worker with beat (needs REDIS_URL)"
+
+$(BIN)/.installed: pyproject.toml requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+# .po files live in the repo; .mo files are built here, never committed.
+messages: install
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+run: messages
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	DEBUG=$${DEBUG:-true} $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install
+	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set: without it tasks run in-process."; exit 1; }
+	$(BIN)/celery -A thainguyen_portal worker --beat --loglevel=info

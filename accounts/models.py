@@ -1,0 +1,108 @@
+"""Users, their role and their scope: the one unit inside which they see and change things."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import AdministrativeUnit, Level
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    PROVINCE_OFFICER = "province_officer", _("Province officer")
+    AREA_OFFICER = "area_officer", _("Area officer")
+    TEAM_LEADER = "team_leader", _("Team leader")
+
+
+# The levels a scope unit may have for each role.
+SCOPE_LEVELS = {
+    Role.PROVINCE_OFFICER: {Level.PROVINCE},
+    Role.AREA_OFFICER: {Level.DISTRICT, Level.COMMUNE},
+    Role.TEAM_LEADER: {Level.HAMLET},
+}
+
+# Which roles each role may create from the UI (always inside its own scope).
+CREATABLE_ROLES = {
+    Role.ADMIN: [Role.PROVINCE_OFFICER, Role.AREA_OFFICER, Role.TEAM_LEADER],
+    Role.PROVINCE_OFFICER: [Role.AREA_OFFICER, Role.TEAM_LEADER],
+    Role.AREA_OFFICER: [Role.TEAM_LEADER],
+    Role.TEAM_LEADER: [],
+}
+
+
+class UserQuerySet(models.QuerySet):
+    def for_user(self, user) -> UserQuerySet:
+        """Accounts a user may see: those scoped inside their own scope (never admins)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.scope_unit_id is None:
+            return self.none()
+        return self.filter(scope_unit__path__startswith=user.scope_unit.path).exclude(
+            role=Role.ADMIN
+        )
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    # Vietnamese names don't split into first and last: one field, written as people write it.
+    first_name = None
+    last_name = None
+    name = models.CharField(_("full name"), max_length=150, blank=True)
+    # fold(name): what accent-insensitive search matches against.
+    search_key = models.CharField(max_length=150, blank=True, editable=False)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    scope_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The unit inside which this account sees and changes data."),
+    )
+    created_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # Only administrators may exist without a scope; everyone else sees one subtree.
+            models.CheckConstraint(
+                condition=Q(role=Role.ADMIN) | Q(scope_unit__isnull=False),
+                name="user_scope_required_unless_admin",
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_is_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    def get_full_name(self) -> str:
+        return self.name or self.username
+
+    def get_short_name(self) -> str:
+        return self.name or self.username
+
+    @property
+    def can_manage_hamlets(self) -> bool:
+        return self.is_superuser or self.role == Role.AREA_OFFICER
+
+    @property
+    def creatable_roles(self) -> list[Role]:
+        if self.is_superuser:
+            return CREATABLE_ROLES[Role.ADMIN]
+        return CREATABLE_ROLES.get(Role(self.role), []) if self.role else []

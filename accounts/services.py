@@ -1,0 +1,97 @@
+"""Writes to accounts. Who may create whom, and where, is decided here and only here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from areas.models import AdministrativeUnit, Level
+from core.text import clean_text, fold
+
+from .models import SCOPE_LEVELS, Role, User
+
+
+def _validate_scope(*, role: str, scope_unit: AdministrativeUnit | None) -> None:
+    if role == Role.ADMIN:
+        return
+    if scope_unit is None:
+        raise ValidationError({"scope_unit": _("Choose the unit this account works in.")})
+    if not scope_unit.is_current:
+        raise ValidationError({"scope_unit": _("This unit is no longer in force.")})
+    allowed = SCOPE_LEVELS[Role(role)]
+    if scope_unit.level not in allowed:
+        raise ValidationError(
+            {
+                "scope_unit": _("A %(role)s works in a %(levels)s, not a %(level)s.")
+                % {
+                    "role": Role(role).label.lower(),
+                    "levels": " / ".join(str(Level(lv).label).lower() for lv in sorted(allowed)),
+                    "level": str(Level(scope_unit.level).label).lower(),
+                }
+            }
+        )
+
+
+def _check_actor_may_manage(
+    *, actor: User | None, role: str, scope_unit: AdministrativeUnit | None
+) -> None:
+    """An actor creates only the roles below them, inside their own scope. None = a script."""
+    if actor is None or actor.is_superuser:
+        return
+    if role not in actor.creatable_roles:
+        raise ValidationError({"role": _("You cannot create accounts with this role.")})
+    if scope_unit is None or not scope_unit.is_within(actor.scope_unit):
+        raise ValidationError({"scope_unit": _("This unit is outside your area.")})
+
+
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    role: str,
+    scope_unit: AdministrativeUnit | None,
+    password: str,
+    name: str = "",
+    email: str = "",
+) -> User:
+    username = clean_text(username).lower()
+    if role == Role.ADMIN and actor is not None and not actor.is_superuser:
+        raise ValidationError({"role": _("You cannot create accounts with this role.")})
+    _check_actor_may_manage(actor=actor, role=role, scope_unit=scope_unit)
+    _validate_scope(role=role, scope_unit=scope_unit)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Another account already uses this e-mail address.")})
+    user = User(
+        username=username,
+        name=clean_text(name),
+        search_key=fold(name),
+        email=email.strip().lower(),
+        role=role,
+        scope_unit=scope_unit,
+        created_by=actor,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        user.save()
+    return user
+
+
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate or reactivate an account the actor manages (never their own)."""
+    if actor.pk == user.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    _check_actor_may_manage(actor=actor, role=user.role, scope_unit=user.scope_unit)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from areas import selectors as area_selectors
+from core.forms import add_service_errors
+from core.pagination import paginate, query_without_page
+
+from . import selectors, services
+from .forms import UserCreateForm
+from .models import Role
+
+
+def _require_account_manager(user) -> None:
+    if not user.creatable_roles:
+        raise PermissionDenied
+
+
+@login_required
+def user_list(request):
+    _require_account_manager(request.user)
+    search = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    users = selectors.users_for_user(user=request.user, search=search, role=role)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page": paginate(request, users),
+            "page_query": query_without_page(request),
+            "search": search,
+            "role": role,
+            "roles": Role.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    _require_account_manager(request.user)
+    units = selectors.assignable_units(user=request.user)
+    initial = {}
+    if request.GET.get("unit", "").isdigit():
+        initial["scope_unit"] = request.GET["unit"]
+    form = UserCreateForm(
+        request.POST or None, roles=request.user.creatable_roles, units=units, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Account “%(username)s” created for %(name)s.")
+                % {"username": created.username, "name": created.name},
+            )
+            return redirect("accounts:user-list")
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def user_set_active(request, pk: int):
+    _require_account_manager(request.user)
+    target = selectors.get_user_for_user(user=request.user, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=request.user, user=target, active=active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if active:
+            messages.success(request, _("Account “%(u)s” reactivated.") % {"u": target.username})
+        else:
+            messages.success(request, _("Account “%(u)s” deactivated.") % {"u": target.username})
+    return redirect("accounts:user-list")
+
+
+def home(request):
+    """The role-aware landing page: a welcome for visitors, the user's own scope for others."""
+    if not request.user.is_authenticated:
+        return render(request, "home_public.html")
+    tops = list(area_selectors.top_units_for_user(user=request.user))
+    return render(
+        request,
+        "home.html",
+        {
+            "scopes": [(unit, area_selectors.unit_level_counts(unit=unit)) for unit in tops],
+        },
+    )

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from areas.models import LEVEL_RANK, Level
+from areas.services import DEFAULT_VALID_FROM, units_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a GSO unit list (CSV: code,name,level,parent_code). All or nothing: any bad "
+        "line stops the import and is named. Re-importing the same file changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--valid-from",
+            type=datetime.date.fromisoformat,
+            default=DEFAULT_VALID_FROM,
+            help="date from which new units are in force (YYYY-MM-DD; default %(default)s)",
+        )
+
+    def handle(self, *args, file: Path, valid_from: datetime.date, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
+        result = units_import(data=data, valid_from=valid_from)
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(error)
+            raise CommandError(
+                f"{len(result.errors)} problem(s) in {file.name}; nothing was imported."
+            )
+        for level in sorted(result.counts, key=lambda lv: LEVEL_RANK[Level(lv)]):
+            c = result.counts[level]
+            self.stdout.write(
+                f"{level}: {c['created']} created, {c['updated']} updated, "
+                f"{c['unchanged']} unchanged"
+            )
+        if result.changed == 0:
+            self.stdout.write("Nothing changed: every unit was already up to date.")

@@ -1,0 +1,127 @@
+"""The administrative hierarchy: province → district → commune → hamlet, with validity dates.
+
+A unit's identity is its database id, never its code: GSO codes are reused across reforms
+(05569 was Xã Bảo Cường in 2023, Thị trấn Chợ Chu in early 2025, Xã Định Hóa after July 2025).
+
+Subtrees are found with a materialized path of ids ("/1/12/140/"): "inside unit U" is
+``path LIKE U.path || '%'``, one indexed range scan on every database, no recursion.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+    HAMLET = "hamlet", _("Hamlet")
+
+
+# Depth of each level; a parent's rank is always lower than its child's. Communes may sit
+# directly under a province (the two-tier structure since 1 July 2025).
+LEVEL_RANK = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2, Level.HAMLET: 3}
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def within(self, unit: AdministrativeUnit) -> AdministrativeUnitQuerySet:
+        """The unit and everything below it."""
+        return self.filter(path__startswith=unit.path)
+
+    def current(self) -> AdministrativeUnitQuerySet:
+        return self.filter(valid_to__isnull=True)
+
+    def valid_on(self, day: datetime.date) -> AdministrativeUnitQuerySet:
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+    def search(self, words: str) -> AdministrativeUnitQuerySet:
+        from core.text import fold
+
+        return self.filter(search_key__contains=fold(words))
+
+    def for_user(self, user) -> AdministrativeUnitQuerySet:
+        """The one door: what this user may see. Staff superusers see all; others their scope."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.scope_unit_id is None:
+            return self.none()
+        return self.within(user.scope_unit)
+
+
+class AdministrativeUnit(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    # fold(name): what accent-insensitive search matches against.
+    search_key = models.CharField(max_length=200, editable=False, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # "/<root id>/…/<own id>/". db_index on PostgreSQL also creates a varchar_pattern_ops
+    # index, which serves within(): path LIKE '/1/12/%'.
+    path = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["name"]
+        constraints = [
+            # A code is unique among the units valid now; old units may have used it before.
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(valid_to__isnull=True),
+                name="unit_code_unique_among_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_to_not_before_valid_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(level=Level.PROVINCE) | Q(parent__isnull=False),
+                name="unit_below_province_has_parent",
+            ),
+        ]
+        indexes = [
+            # Units by code among current ones (import_units, add_user --unit).
+            models.Index(fields=["code", "valid_to"], name="unit_code_validity"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_RANK[Level(self.level)]
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to the parent, read from the path."""
+        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+
+    def is_within(self, other: AdministrativeUnit) -> bool:
+        return self.path.startswith(other.path)
+
+    def was_valid_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)

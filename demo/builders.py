@@ -1,0 +1,245 @@
+"""Deterministic demo data for `make run` and the browser tests.
+
+Everything goes through the apps' services; every random choice comes from a generator seeded
+with a fixed string, so two machines build the same province. Running it again adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import Role, User
+from accounts.services import user_create
+from areas.models import AdministrativeUnit, Level
+from areas.services import DEFAULT_VALID_FROM, hamlets_bulk_create, units_import
+
+DEMO_PASSWORD = "ThaiNguyen@2026"
+UNITS_2023 = "thai_nguyen_units_2023.csv"
+
+# Hamlets per district-level unit. Định Hóa formed 228 teams, one per hamlet or residential
+# group; the province reports 2,255 teams, so there are a few more hamlets than teams.
+HAMLETS_DINH_HOA = 236
+HAMLETS_PROVINCE = 2340
+DINH_HOA_CODE = "167"
+CHO_CHU_CODE = "05536"
+TRUNG_KIEN = "Tổ dân phố Trung Kiên"
+
+RURAL_NAMES = [
+    "Làng Mới",
+    "Đồng Tâm",
+    "Tân Lập",
+    "Bình Minh",
+    "Đồng Bẩm",
+    "Khuôn Tát",
+    "Bản Cái",
+    "Nà Chú",
+    "Làng Hội",
+    "Đồng Chùa",
+    "Pác Cập",
+    "Nạ Á",
+    "Khẩu Đưa",
+    "Làng Lải",
+    "Đồng Kem",
+    "Thâm Tý",
+    "Bản Pấu",
+    "Hợp Thành",
+    "Tân Thành",
+    "Đồng Vân",
+    "Đèo Bụt",
+    "Quan Triều",
+    "Làng Trò",
+    "Gốc Gạo",
+    "Đầm Mây",
+    "Cây Thị",
+    "Suối Bốc",
+    "Nà Mòn",
+    "Bản Lanh",
+    "Đồng Xe",
+    "Đồng Quang",
+    "Tân Vượng",
+    "Đồng Phú",
+    "Làng Bầu",
+    "Hang Neo",
+    "Bảo Biên",
+    "Nạ Liền",
+    "Pải Lừa",
+    "Đồng Đình",
+    "Thẩm Rộc",
+    "Kim Tân",
+    "Đồng Mỏ",
+    "Làng Muông",
+    "Phố Hích",
+]
+URBAN_NAMES = [
+    "Hợp Thành",
+    "Tân Lập",
+    "Đồng Tâm",
+    "Bắc Sơn",
+    "Nam Sơn",
+    "Quyết Tiến",
+    "Thống Nhất",
+    "Hòa Bình",
+    "Tân Thịnh",
+    "Đoàn Kết",
+    "Phú Xuân",
+    "Hùng Vương",
+    "Trung Tâm",
+    "Lê Lợi",
+    "Quang Trung",
+    "Minh Khai",
+    "Hoàng Văn Thụ",
+    "Tân Tiến",
+    "Bình Minh",
+]
+
+# District-level units with one commune each, for a machine without ../shared/data.
+BUILTIN_DISTRICTS = [
+    ("164", "Thành phố Thái Nguyên", 32),
+    ("165", "Thành phố Sông Công", 10),
+    ("167", "Huyện Định Hóa", 23),
+    ("168", "Huyện Phú Lương", 15),
+    ("169", "Huyện Đồng Hỷ", 15),
+    ("170", "Huyện Võ Nhai", 15),
+    ("171", "Huyện Đại Từ", 29),
+    ("172", "Thành phố Phổ Yên", 18),
+    ("173", "Huyện Phú Bình", 20),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    name: str
+    role: str
+    unit_code: str  # a GSO code, or a hamlet's name for the team leader
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("tinh", "Nguyễn Thị Hoa", Role.PROVINCE_OFFICER, "19"),
+    DemoAccount("dinhhoa", "Hoàng Văn Thắng", Role.AREA_OFFICER, "167"),
+    DemoAccount("daitu", "Trần Thị Lan", Role.AREA_OFFICER, "171"),
+    DemoAccount("chochu", "Ma Thị Hương", Role.AREA_OFFICER, CHO_CHU_CODE),
+    DemoAccount("trungkien", "Lưu Văn Bình", Role.TEAM_LEADER, TRUNG_KIEN),
+]
+
+
+def _builtin_units_csv() -> bytes:
+    lines = ["code,name,level,parent_code", "19,Tỉnh Thái Nguyên,province,"]
+    for code, name, communes in BUILTIN_DISTRICTS:
+        lines.append(f"{code},{name},district,19")
+        for i in range(1, communes + 1):
+            if code == DINH_HOA_CODE and i == 1:
+                lines.append(f"{CHO_CHU_CODE},Thị trấn Chợ Chu,commune,{code}")
+            else:
+                lines.append(f"{code}{i:02d},Xã {name.split(' ', 1)[1]} {i},commune,{code}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def seed_units(log: Callable[[str], None]) -> None:
+    source = Path(settings.SHARED_DATA_DIR) / UNITS_2023
+    if source.exists():
+        data, origin = source.read_bytes(), str(source)
+    else:
+        data, origin = _builtin_units_csv(), "the built-in list (../shared/data not found)"
+    result = units_import(data=data, valid_from=DEFAULT_VALID_FROM)
+    if result.errors:
+        raise RuntimeError("; ".join(result.errors))
+    log(f"Units from {origin}: {result.changed} created or updated.")
+
+
+def _allocate(total: int, weights: list[float]) -> list[int]:
+    """Split ``total`` in proportion to ``weights`` exactly (largest remainder)."""
+    raw = [total * w / sum(weights) for w in weights]
+    counts = [int(r) for r in raw]
+    by_remainder = sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def _hamlet_names(commune: AdministrativeUnit, n: int, rng: random.Random) -> list[str]:
+    urban = commune.name.startswith(("Phường", "Thị trấn"))
+    prefix, pool = ("Tổ dân phố", URBAN_NAMES) if urban else ("Xóm", RURAL_NAMES)
+    names = [f"{prefix} {word}" for word in rng.sample(pool, min(n, len(pool)))]
+    if commune.code == CHO_CHU_CODE and TRUNG_KIEN not in names:
+        names[0] = TRUNG_KIEN
+    names += [f"{prefix} {i}" for i in range(1, n - len(names) + 1)]
+    return names
+
+
+def seed_hamlets(log: Callable[[str], None]) -> None:
+    communes = list(
+        AdministrativeUnit.objects.current()
+        .filter(level=Level.COMMUNE)
+        .select_related("parent")
+        .order_by("code")
+    )
+    with_hamlets = set(
+        AdministrativeUnit.objects.current()
+        .filter(level=Level.HAMLET)
+        .values_list("parent_id", flat=True)
+    )
+    dinh_hoa = [c for c in communes if c.parent.code == DINH_HOA_CODE]
+    others = [c for c in communes if c.parent.code != DINH_HOA_CODE]
+    plan: dict[int, int] = {}
+    for group, total in (
+        (dinh_hoa, HAMLETS_DINH_HOA),
+        (others, HAMLETS_PROVINCE - HAMLETS_DINH_HOA),
+    ):
+        if not group:
+            continue
+        weights = [random.Random(f"weight-{c.code}").uniform(0.6, 1.4) for c in group]
+        plan.update(zip((c.pk for c in group), _allocate(total, weights), strict=True))
+    created = 0
+    with transaction.atomic():
+        for commune in communes:
+            if commune.pk in with_hamlets or not plan.get(commune.pk):
+                continue
+            rng = random.Random(f"hamlets-{commune.code}")
+            names = _hamlet_names(commune, plan[commune.pk], rng)
+            created += hamlets_bulk_create(
+                commune=commune,
+                hamlets=[(f"{commune.code}-{i:02d}", name) for i, name in enumerate(names, 1)],
+                valid_from=DEFAULT_VALID_FROM,
+            )
+    log(f"Hamlets: {created} created.")
+
+
+def seed_accounts(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
+    logins = []
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser(
+            "admin", "admin@example.invalid", DEMO_PASSWORD, name="Quản trị viên"
+        )
+    logins.append(("admin", str(Role.ADMIN.label), "—"))
+    for account in DEMO_ACCOUNTS:
+        if account.role == Role.TEAM_LEADER:
+            unit = AdministrativeUnit.objects.current().get(
+                level=Level.HAMLET, name=account.unit_code, parent__code=CHO_CHU_CODE
+            )
+        else:
+            unit = AdministrativeUnit.objects.current().get(code=account.unit_code)
+        if not User.objects.filter(username=account.username).exists():
+            user_create(
+                actor=None,
+                username=account.username,
+                name=account.name,
+                role=account.role,
+                scope_unit=unit,
+                password=DEMO_PASSWORD,
+                email=f"{account.username}@example.invalid",
+            )
+        logins.append((account.username, str(Role(account.role).label), unit.name))
+    return logins
+
+
+def seed_demo(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
+    seed_units(log)
+    seed_hamlets(log)
+    return seed_accounts(log)

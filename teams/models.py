@@ -1,0 +1,1 @@
+"""Models arrive with the registry issue; the app exists so the layout is in place."""
