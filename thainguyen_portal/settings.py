@@ -172,17 +172,18 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production runs collectstatic and sets STATIC_MANIFEST=true (hashed, compressed files,
+# cached forever); elsewhere WhiteNoise serves straight from the source folders.
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and env.bool("STATIC_MANIFEST", default=True)
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
 # --- API (built out in the field-visits issue).

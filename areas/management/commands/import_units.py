@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from areas.models import LEVEL_RANK, Level
 from areas.services import DEFAULT_VALID_FROM, units_import
@@ -28,19 +29,27 @@ class Command(BaseCommand):
         try:
             data = file.read_bytes()
         except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}
+            ) from exc
         result = units_import(data=data, valid_from=valid_from)
         if result.errors:
             for error in result.errors:
                 self.stderr.write(error)
             raise CommandError(
-                f"{len(result.errors)} problem(s) in {file.name}; nothing was imported."
+                _("%(count)d problem(s) in %(file)s; nothing was imported.")
+                % {"count": len(result.errors), "file": file.name}
             )
         for level in sorted(result.counts, key=lambda lv: LEVEL_RANK[Level(lv)]):
             c = result.counts[level]
             self.stdout.write(
-                f"{level}: {c['created']} created, {c['updated']} updated, "
-                f"{c['unchanged']} unchanged"
+                _("%(level)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+                % {
+                    "level": level,
+                    "created": c["created"],
+                    "updated": c["updated"],
+                    "unchanged": c["unchanged"],
+                }
             )
         if result.changed == 0:
-            self.stdout.write("Nothing changed: every unit was already up to date.")
+            self.stdout.write(_("Nothing changed: every unit was already up to date."))

@@ -1,0 +1,203 @@
+"""Shared test fixtures: a small real-coded hierarchy and the fixed cast of personas.
+
+Personas (each permission test pairs an allowed one with a forbidden one):
+- ``province_officer``: Tỉnh Thái Nguyên (19)
+- ``officer_a``: area officer of Huyện Định Hóa (167), district A
+- ``officer_b``: area officer of Huyện Đại Từ (171), district B
+- ``leader_a``: team leader of Tổ dân phố Trung Kiên, Thị trấn Chợ Chu, in district A
+- anonymous: Django's test ``client`` without login
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# under one unless told it is safe (it is: the loop is Playwright's, not ours).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# In CI (REQUIRE_SERVICES=1) a missing service fails the test; on a laptop it skips.
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SINCE = datetime.date(2000, 1, 1)
+
+
+def service_missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = settings.REDIS_URL
+    if not url:
+        service_missing("REDIS_URL is not set")
+    if not _reachable(url, 6379):
+        service_missing(f"Redis at {url} does not answer")
+    return url
+
+
+@pytest.fixture
+def require_postgres() -> None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        service_missing("DATABASE_URL does not point at PostgreSQL")
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    folder = Path(settings.SHARED_DATA_DIR)
+    if not (folder / "thai_nguyen_units_2023.csv").exists():
+        service_missing(f"reference data not found in {folder}")
+    return folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_in_process():
+    """Tasks run in the test process; the worker test talks to a real worker instead."""
+    from thainguyen_portal.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+
+
+# --- Browser (pytest-playwright) with the machine's Debian Chromium ----------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM):
+        service_missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+        ],
+    }
+
+
+# --- The hierarchy and the personas ------------------------------------------------------
+
+
+@dataclass
+class Tree:
+    province: object
+    district_a: object
+    district_b: object
+    commune_a: object
+    commune_a2: object
+    commune_b: object
+    hamlet_a: object
+    hamlet_b: object
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    from areas.models import Level
+    from areas.services import hamlet_create, unit_create
+
+    province = unit_create(
+        code="19", name="Tỉnh Thái Nguyên", level=Level.PROVINCE, parent=None, valid_from=SINCE
+    )
+    district_a = unit_create(
+        code="167", name="Huyện Định Hóa", level=Level.DISTRICT, parent=province, valid_from=SINCE
+    )
+    district_b = unit_create(
+        code="171", name="Huyện Đại Từ", level=Level.DISTRICT, parent=province, valid_from=SINCE
+    )
+    commune_a = unit_create(
+        code="05536",
+        name="Thị trấn Chợ Chu",
+        level=Level.COMMUNE,
+        parent=district_a,
+        valid_from=SINCE,
+    )
+    commune_a2 = unit_create(
+        code="05569", name="Xã Bảo Cường", level=Level.COMMUNE, parent=district_a, valid_from=SINCE
+    )
+    commune_b = unit_create(
+        code="05761",
+        name="Thị trấn Hùng Sơn",
+        level=Level.COMMUNE,
+        parent=district_b,
+        valid_from=SINCE,
+    )
+    hamlet_a = hamlet_create(commune=commune_a, name="Tổ dân phố Trung Kiên", valid_from=SINCE)
+    hamlet_b = hamlet_create(commune=commune_b, name="Tổ dân phố Sơn Tập", valid_from=SINCE)
+    return Tree(
+        province, district_a, district_b, commune_a, commune_a2, commune_b, hamlet_a, hamlet_b
+    )
+
+
+PASSWORD = "Thai-Nguyen-2026"
+
+
+def _make_user(username: str, role: str, unit, name: str):
+    from accounts.services import user_create
+
+    return user_create(
+        actor=None, username=username, role=role, scope_unit=unit, password=PASSWORD, name=name
+    )
+
+
+@pytest.fixture
+def province_officer(tree):
+    return _make_user("tinh", "province_officer", tree.province, "Nguyễn Thị Hoa")
+
+
+@pytest.fixture
+def officer_a(tree):
+    return _make_user("dinhhoa", "area_officer", tree.district_a, "Hoàng Văn Thắng")
+
+
+@pytest.fixture
+def officer_b(tree):
+    return _make_user("daitu", "area_officer", tree.district_b, "Trần Thị Lan")
+
+
+@pytest.fixture
+def leader_a(tree):
+    return _make_user("trungkien", "team_leader", tree.hamlet_a, "Lưu Văn Bình")
+
+
+@pytest.fixture
+def admin_user(db):
+    from accounts.models import User
+
+    return User.objects.create_superuser("admin", "admin@example.invalid", PASSWORD)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
