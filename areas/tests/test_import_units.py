@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from areas.models import AdministrativeUnit, Level
+from areas.services import hamlet_create
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,9 @@ def test_a_file_that_is_not_utf8_names_the_first_bad_line(tmp_path):
     # Saved from an old Windows tool in a legacy code page: "Huyện" is not UTF-8 bytes.
     path = tmp_path / "units.csv"
     path.write_bytes(
-        b"code,name,level,parent_code\n19,Tinh Thai Nguyen,province,\n167,Huy\xea\xd2n,district,19\n"
+        b"code,name,level,parent_code\n"
+        b"19,Tinh Thai Nguyen,province,\n"
+        b"167,Huy\xea\xd2n,district,19\n"
     )
     err = StringIO()
     with pytest.raises(CommandError):
@@ -141,10 +144,11 @@ def test_a_renamed_unit_is_updated_in_place_keeping_its_identity(tmp_path):
 
 
 def test_a_unit_moved_to_another_parent_takes_its_subtree_along(tmp_path):
-    header = "code,name,level,parent_code\n19,Tỉnh,province,\n167,Huyện A,district,19\n171,Huyện B,district,19\n"
+    header = (
+        "code,name,level,parent_code\n19,Tỉnh,province,\n"
+        "167,Huyện A,district,19\n171,Huyện B,district,19\n"
+    )
     run_import(write(tmp_path, header + "05536,Xã X,commune,167\n"))
-    from areas.services import hamlet_create
-
     commune = AdministrativeUnit.objects.get(code="05536")
     hamlet = hamlet_create(commune=commune, name="Xóm 1")
     run_import(write(tmp_path, header + "05536,Xã X,commune,171\n"))
