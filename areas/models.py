@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from core.models import TimeStampedModel
 
 
+# The start of validity of units imported without a date: "since before the portal's records".
+UNKNOWN_START = datetime.date(2000, 1, 1)
+
+
 class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
     DISTRICT = "district", _("District")
@@ -82,7 +86,8 @@ class AdministrativeUnit(TimeStampedModel):
     class Meta:
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
-        ordering = ["name"]
+        # search_key first: one alphabetical order on every database, accents aside.
+        ordering = ["search_key", "name"]
         constraints = [
             # A code is unique among the units valid now; old units may have used it before.
             models.UniqueConstraint(
@@ -106,6 +111,10 @@ class AdministrativeUnit(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def valid_from_known(self) -> bool:
+        return self.valid_from != UNKNOWN_START
 
     @property
     def is_current(self) -> bool:

@@ -28,7 +28,7 @@ def unit_children(
     """The units directly below, each with its number of current children (one query)."""
     children = unit.children.annotate(
         child_count=Count("children", filter=Q(children__valid_to__isnull=True))
-    ).order_by("name", "pk")
+    ).order_by("search_key", "name", "pk")
     if not include_closed:
         children = children.current()
     if search:

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from core.text import clean_text, fold
 
-from .models import LEVEL_RANK, AdministrativeUnit, Level
+from .models import LEVEL_RANK, UNKNOWN_START, AdministrativeUnit, Level
 
 # Units imported without --valid-from are taken as valid since before the portal's records.
-DEFAULT_VALID_FROM = datetime.date(2000, 1, 1)
+DEFAULT_VALID_FROM = UNKNOWN_START
 
 
 def _set_path(unit: AdministrativeUnit) -> None:
