@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 
-
 # The start of validity of units imported without a date: "since before the portal's records".
 UNKNOWN_START = datetime.date(2000, 1, 1)
 
