@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdministrativeUnit, Level
+from areas.models import AdministrativeUnit, Level, scope_filter
 
 
 class Role(models.TextChoices):
@@ -36,15 +36,8 @@ CREATABLE_ROLES = {
 class UserQuerySet(models.QuerySet):
     def for_user(self, user) -> UserQuerySet:
         """Accounts a user may see: those scoped inside their own scope (never admins)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if user.scope_unit_id is None:
-            return self.none()
-        return self.filter(scope_unit__path__startswith=user.scope_unit.path).exclude(
-            role=Role.ADMIN
-        )
+        visible = scope_filter(self, user, unit="scope_unit")
+        return visible if user.is_superuser else visible.exclude(role=Role.ADMIN)
 
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -99,6 +92,11 @@ class User(AbstractUser):
 
     @property
     def can_manage_hamlets(self) -> bool:
+        return self.can_manage_registry
+
+    @property
+    def can_manage_registry(self) -> bool:
+        """Teams, members, households and imports are kept by area officers (and admins)."""
         return self.is_superuser or self.role == Role.AREA_OFFICER
 
     @property

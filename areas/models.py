@@ -14,6 +14,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 
@@ -22,15 +23,32 @@ UNKNOWN_START = datetime.date(2000, 1, 1)
 
 
 class Level(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    DISTRICT = "district", _("District")
-    COMMUNE = "commune", _("Commune")
-    HAMLET = "hamlet", _("Hamlet")
+    PROVINCE = "province", pgettext_lazy("level", "Province")
+    DISTRICT = "district", pgettext_lazy("level", "District")
+    COMMUNE = "commune", pgettext_lazy("level", "Commune")
+    HAMLET = "hamlet", pgettext_lazy("level", "Hamlet")
 
 
 # Depth of each level; a parent's rank is always lower than its child's. Communes may sit
 # directly under a province (the two-tier structure since 1 July 2025).
 LEVEL_RANK = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2, Level.HAMLET: 3}
+
+
+def scope_filter(queryset: models.QuerySet, user, *, unit: str) -> models.QuerySet:
+    """The scope rule, in one place: rows whose unit lies inside the user's scope unit.
+
+    ``unit`` is the lookup from the queryset's model to its unit ("hamlet", "team__hamlet",
+    "scope_unit"; "" for units themselves). Superusers see all; anonymous users and accounts
+    without a scope see nothing.
+    """
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if user.scope_unit_id is None:
+        return queryset.none()
+    path_lookup = f"{unit}__path__startswith" if unit else "path__startswith"
+    return queryset.filter(**{path_lookup: user.scope_unit.path})
 
 
 class AdministrativeUnitQuerySet(models.QuerySet):
@@ -51,13 +69,7 @@ class AdministrativeUnitQuerySet(models.QuerySet):
 
     def for_user(self, user) -> AdministrativeUnitQuerySet:
         """The one door: what this user may see. Staff superusers see all; others their scope."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if user.scope_unit_id is None:
-            return self.none()
-        return self.within(user.scope_unit)
+        return scope_filter(self, user, unit="")
 
 
 class AdministrativeUnit(TimeStampedModel):

@@ -57,3 +57,27 @@ def unit_level_counts(*, unit: AdministrativeUnit) -> list[tuple[str, int]]:
         (Level(level).label, counts[level])
         for level in sorted(counts, key=lambda lv: LEVEL_RANK[Level(lv)])
     ]
+
+
+def communes_for_user(*, user) -> QuerySet[AdministrativeUnit]:
+    """Current communes in the user's scope, for filter menus."""
+    return (
+        AdministrativeUnit.objects.for_user(user)
+        .current()
+        .filter(level=Level.COMMUNE)
+        .order_by("search_key")
+    )
+
+
+def hamlets_for_user(*, user, commune: AdministrativeUnit | None = None):
+    hamlets = AdministrativeUnit.objects.for_user(user).current().filter(level=Level.HAMLET)
+    if commune is not None:
+        hamlets = hamlets.filter(parent=commune)
+    return hamlets.select_related("parent").order_by("parent__search_key", "search_key")
+
+
+def unit_filter_for_user(*, user, value: str | None) -> AdministrativeUnit | None:
+    """The unit chosen in a list's "area" filter (?unit=<id>), if it is inside the scope."""
+    if not value or not str(value).isdigit():
+        return None
+    return AdministrativeUnit.objects.for_user(user).filter(pk=int(value)).first()

@@ -1,1 +1,119 @@
-"""Models arrive with the registry issue; the app exists so the layout is in place."""
+"""Households and citizens (the field facts; visits and assistances come with the field issue).
+
+Personal data: a citizen ID number is never stored in full. We keep a keyed hash (to match the
+same person across imports) and its last four digits (to show it masked).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import AdministrativeUnit, scope_filter
+from core.models import TimeStampedModel
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def within(self, unit: AdministrativeUnit) -> HouseholdQuerySet:
+        return self.filter(hamlet__path__startswith=unit.path)
+
+    def for_user(self, user) -> HouseholdQuerySet:
+        return scope_filter(self, user, unit="hamlet")
+
+
+class Household(TimeStampedModel):
+    hamlet = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("hamlet"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"level": "hamlet"},
+    )
+    head_name = models.CharField(_("head of household"), max_length=150)
+    search_key = models.CharField(max_length=250, editable=False, blank=True)
+    address = models.CharField(_("house number / address"), max_length=200, blank=True)
+    member_count = models.PositiveSmallIntegerField(_("members"), default=1)
+    smartphone_count = models.PositiveSmallIntegerField(_("smartphones"), default=0)
+    consent_on = models.DateField(
+        _("consent to store personal data given on"), null=True, blank=True
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["search_key", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member_count__gte=1) & Q(member_count__lte=60),
+                name="household_member_count_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(smartphone_count__lte=60), name="household_smartphones_plausible"
+            ),
+        ]
+        indexes = [
+            # Households of one hamlet by name (field home, household list of a hamlet).
+            models.Index(fields=["hamlet", "search_key"], name="household_hamlet_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.head_name
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class CitizenQuerySet(models.QuerySet):
+    def within(self, unit: AdministrativeUnit) -> CitizenQuerySet:
+        return self.filter(household__hamlet__path__startswith=unit.path)
+
+    def for_user(self, user) -> CitizenQuerySet:
+        return scope_filter(self, user, unit="household__hamlet")
+
+
+class Citizen(TimeStampedModel):
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="citizens"
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    search_key = models.CharField(max_length=150, editable=False, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=11, blank=True)
+    # HMAC of the 12-digit citizen ID number, for matching only; never the number itself.
+    id_number_digest = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_last4 = models.CharField(max_length=4, blank=True, editable=False)
+
+    objects = CitizenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+        ordering = ["search_key", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | (Q(birth_year__gte=1900) & Q(birth_year__lte=2100)),
+                name="citizen_birth_year_plausible",
+            ),
+        ]
+        indexes = [
+            # Matching a citizen ID number on import (equality on the digest).
+            models.Index(fields=["id_number_digest"], name="citizen_id_digest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def masked_id_number(self) -> str:
+        return f"••••••••{self.id_number_last4}" if self.id_number_last4 else ""

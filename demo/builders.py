@@ -240,6 +240,12 @@ def seed_accounts(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
 
 
 def seed_demo(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
+    from .registry import seed_households, seed_teams, seed_training
+
     seed_units(log)
     seed_hamlets(log)
-    return seed_accounts(log)
+    logins = seed_accounts(log)
+    seed_teams(log)
+    seed_households(log)
+    seed_training(log)
+    return logins

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps_catalog",
     "citizens",
     "training",
+    "imports",
     "demo",
 ]
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import home
+from teams.views import directory as team_directory
 
 admin.site.site_header = _("Thái Nguyên digital-technology teams portal")
 admin.site.site_title = _("Portal administration")
@@ -11,6 +12,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("units/", include("areas.urls")),
     path("users/", include("accounts.urls")),
+    path("teams/", include("teams.urls")),
+    path("directory/", team_directory, name="directory"),
+    path("imports/", include("imports.urls")),
+    path("apps/", include("apps_catalog.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,61 @@
+"""The apps every installation starts with (loaded by a data migration; province officers add
+more from the UI). Slugs are stable: the API, imports and reports refer to them."""
+
+from __future__ import annotations
+
+CATALOGUE = [
+    (
+        "c-thainguyen",
+        "C-ThaiNguyen",
+        "Ứng dụng công dân số tỉnh Thái Nguyên.",
+        [
+            ("installed", "Đã cài đặt"),
+            ("account", "Đã kích hoạt tài khoản"),
+            ("used", "Đã hướng dẫn sử dụng"),
+        ],
+    ),
+    (
+        "thainguyen-id",
+        "Thái Nguyên ID",
+        "Tài khoản định danh dùng chung của tỉnh.",
+        [("installed", "Đã cài đặt"), ("account", "Đã kích hoạt tài khoản")],
+    ),
+    (
+        "vssid",
+        "VssID",
+        "Bảo hiểm xã hội số.",
+        [
+            ("installed", "Đã cài đặt"),
+            ("account", "Đã kích hoạt tài khoản"),
+            ("used", "Đã hướng dẫn sử dụng"),
+        ],
+    ),
+    (
+        "vneid",
+        "VNeID",
+        "Định danh và xác thực điện tử (Bộ Công an).",
+        [
+            ("installed", "Đã cài đặt"),
+            ("level-1", "Tài khoản mức 1"),
+            ("level-2", "Định danh mức 2"),
+        ],
+    ),
+    (
+        "so-suc-khoe",
+        "Sổ sức khỏe điện tử",
+        "Sổ sức khỏe điện tử trên VNeID.",
+        [("installed", "Đã cài đặt"), ("account", "Đã kích hoạt")],
+    ),
+    (
+        "so-tay-dang-vien",
+        "Sổ tay đảng viên điện tử",
+        "Dành cho đảng viên.",
+        [("installed", "Đã cài đặt"), ("account", "Đã kích hoạt tài khoản")],
+    ),
+    (
+        "dvc-quoc-gia",
+        "Cổng dịch vụ công quốc gia",
+        "Nộp hồ sơ dịch vụ công trực tuyến.",
+        [("account", "Đã đăng ký tài khoản"), ("submitted", "Đã nộp hồ sơ trực tuyến")],
+    ),
+]

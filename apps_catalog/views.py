@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.forms import add_service_errors
+
+from . import services
+from .models import App, Outcome
+
+
+class AppForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    outcomes = forms.CharField(
+        label=gettext_lazy("Outcomes, one per line"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("What a team can achieve with a citizen: Đã cài đặt, Đã kích hoạt…"),
+    )
+
+
+def _can_manage(user) -> bool:
+    return user.is_superuser or user.role == "province_officer"
+
+
+@login_required
+def app_list(request):
+    apps = App.objects.prefetch_related(
+        Prefetch("outcomes", queryset=Outcome.objects.order_by("position"))
+    )
+    return render(
+        request,
+        "apps_catalog/app_list.html",
+        {"apps": apps, "can_manage": _can_manage(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def app_create(request):
+    if not _can_manage(request.user):
+        raise PermissionDenied
+    form = AppForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            app = services.app_create(
+                name=data["name"],
+                description=data["description"],
+                outcomes=data["outcomes"].splitlines(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” added to the catalogue.") % {"name": app.name})
+            return redirect("apps_catalog:app-list")
+    return render(request, "apps_catalog/app_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def app_set_active(request, pk: int):
+    if not _can_manage(request.user):
+        raise PermissionDenied
+    app = get_object_or_404(App, pk=pk)
+    services.app_set_active(app=app, active=request.POST.get("active") == "1")
+    return redirect("apps_catalog:app-list")

@@ -1,0 +1,388 @@
+"""The demo registry: teams and members, households and citizens, courses and attendance.
+
+Figures follow what the province reports: 2,255 teams and a little over 7,000 members, of
+which Huyện Định Hóa 228 teams and about 1,500 members; Tổ dân phố Trung Kiên (Thị trấn Chợ
+Chu) has 242 households. Rows are made in bulk (the demo must load in seconds on SQLite) with
+the same normalisation as the services.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable
+
+from django.db import transaction
+
+from accounts.models import User
+from areas.models import AdministrativeUnit, Level
+from citizens.models import Citizen, Household, Sex
+from core.text import fold
+from teams.models import Affiliation, MemberRole, Team, TeamMember
+from teams.services import members_bulk_add, teams_bulk_found
+from training.models import Attendance, Course, Session, Trainee
+
+TEAMS_PROVINCE = 2255
+TEAMS_DINH_HOA = 228
+MEMBERS_PROVINCE = 7215
+MEMBERS_DINH_HOA = 1512
+TRUNG_KIEN_HOUSEHOLDS = 242
+DINH_HOA_CODE = "167"
+
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Hà",
+    "Ma",
+    "Lưu",
+    "Nông",
+    "Đinh",
+    "Lục",
+    "Triệu",
+    "Dương",
+    "Đỗ",
+    "Vũ",
+    "Bùi",
+    "Đặng",
+    "Lý",
+    "Mạc",
+    "La",
+]
+MIDDLE_M = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Tiến", "Công"]
+MIDDLE_F = ["Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Kim", "Phương", "Thị"]
+GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đức",
+    "Hải",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Thắng",
+    "Tuấn",
+    "Việt",
+    "Hưng",
+    "Toàn",
+    "Kiên",
+    "Lâm",
+]
+GIVEN_F = [
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hằng",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Thảo",
+    "Trang",
+    "Vân",
+    "Yến",
+    "Huyền",
+    "Loan",
+]
+MOBILE_PREFIXES = [
+    "091",
+    "094",
+    "088",
+    "098",
+    "097",
+    "096",
+    "086",
+    "035",
+    "036",
+    "038",
+    "039",
+    "081",
+    "083",
+    "070",
+    "077",
+]
+AFFILIATIONS = [
+    Affiliation.YOUTH_UNION,
+    Affiliation.WOMENS_UNION,
+    Affiliation.POLICE,
+    Affiliation.TELECOM,
+    Affiliation.VOLUNTEER,
+    Affiliation.VOLUNTEER,
+    Affiliation.OTHER,
+]
+
+
+def person(rng: random.Random, sex: str | None = None) -> tuple[str, str]:
+    sex = sex or rng.choice([Sex.MALE, Sex.FEMALE])
+    if sex == Sex.MALE:
+        return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_M)} {rng.choice(GIVEN_M)}", sex
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F)} {rng.choice(GIVEN_F)}", sex
+
+
+def phone(rng: random.Random) -> str:
+    return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**7):07d}"
+
+
+def _sizes(rng: random.Random, teams: int, members: int, lowest=2, highest=9) -> list[int]:
+    sizes = [lowest] * teams
+    for _ in range(members - lowest * teams):
+        while True:
+            i = rng.randrange(teams)
+            if sizes[i] < highest:
+                sizes[i] += 1
+                break
+    return sizes
+
+
+def seed_teams(log: Callable[[str], None]) -> None:
+    if Team.objects.exists():
+        log("Teams: already there, nothing added.")
+        return
+    rng = random.Random("teams")
+    hamlets = list(
+        AdministrativeUnit.objects.current()
+        .filter(level=Level.HAMLET)
+        .select_related("parent__parent")
+        .order_by("code")
+    )
+    dinh_hoa = [h for h in hamlets if h.parent.parent and h.parent.parent.code == DINH_HOA_CODE]
+    others = [h for h in hamlets if h not in set(dinh_hoa)]
+    trung_kien = next(h for h in dinh_hoa if h.name == "Tổ dân phố Trung Kiên")
+    chosen_dh = [trung_kien] + rng.sample(
+        [h for h in dinh_hoa if h != trung_kien], min(TEAMS_DINH_HOA, len(dinh_hoa)) - 1
+    )
+    chosen_other = rng.sample(others, min(TEAMS_PROVINCE - len(chosen_dh), len(others)))
+    with transaction.atomic():
+        teams_bulk_found(
+            hamlets=chosen_dh + chosen_other,
+            decision_date=datetime.date(2023, 3, 15),
+            decision_number="125/QĐ-UBND",
+        )
+        teams = {t.hamlet_id: t for t in Team.objects.all()}
+        rows = []
+        for group, total in (
+            (chosen_dh, MEMBERS_DINH_HOA),
+            (chosen_other, MEMBERS_PROVINCE - MEMBERS_DINH_HOA),
+        ):
+            sizes = _sizes(rng, len(group), total)
+            for hamlet, size in zip(group, sizes, strict=True):
+                joined = datetime.date(2023, 3, 15) + datetime.timedelta(days=rng.randrange(0, 400))
+                for i in range(size):
+                    name, _sex = person(rng)
+                    rows.append(
+                        {
+                            "team": teams[hamlet.pk],
+                            "name": name,
+                            "phone": phone(rng),
+                            "role": MemberRole.LEADER
+                            if i == 0
+                            else MemberRole.DEPUTY
+                            if i == 1
+                            else MemberRole.MEMBER,
+                            "affiliation": Affiliation.HAMLET_HEAD
+                            if i == 0
+                            else rng.choice(AFFILIATIONS),
+                            "joined_on": joined,
+                            "listed_publicly": i == 0 or rng.random() < 0.5,
+                        }
+                    )
+        # Trung Kiên's leader is the demo team leader.
+        leader = next(r for r in rows if r["team"].hamlet_id == trung_kien.pk)
+        leader["name"], leader["user"] = (
+            "Lưu Văn Bình",
+            User.objects.filter(username="trungkien").first(),
+        )
+        # A few people who served and left: the history a team page shows.
+        for r in rng.sample(rows, 120):
+            name, _sex = person(rng)
+            rows.append(
+                {
+                    **r,
+                    "name": name,
+                    "phone": phone(rng),
+                    "role": MemberRole.MEMBER,
+                    "user": None,
+                    "left_on": r["joined_on"] + datetime.timedelta(days=200),
+                }
+            )
+        members_bulk_add(members=rows)
+    log(
+        f"Teams: {Team.objects.count()} with {TeamMember.objects.current().count()} current members."
+    )
+
+
+def _households_for(hamlet: AdministrativeUnit, count: int, rng: random.Random) -> None:
+    households = []
+    for n in range(1, count + 1):
+        head, _sex = person(rng, Sex.MALE if rng.random() < 0.75 else Sex.FEMALE)
+        members = rng.choice([1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6])
+        address = f"Số {n}" if hamlet.name.startswith("Tổ dân phố") else f"Nhà {n}, {hamlet.name}"
+        households.append(
+            Household(
+                hamlet=hamlet,
+                head_name=head,
+                search_key=fold(f"{head} {address}"),
+                address=address,
+                member_count=members,
+                smartphone_count=min(members, rng.choice([0, 1, 1, 2, 2, 3])),
+                consent_on=datetime.date(2024, 4, 1) if rng.random() < 0.92 else None,
+            )
+        )
+    Household.objects.bulk_create(households)
+    citizens = []
+    for household in Household.objects.filter(hamlet=hamlet):
+        for i in range(household.member_count):
+            if i == 0:
+                name, sex, year = household.head_name, Sex.MALE, rng.randrange(1955, 1990)
+            else:
+                name, sex = person(rng)
+                year = rng.randrange(1940, 2020)
+            citizens.append(
+                Citizen(
+                    household=household,
+                    full_name=name,
+                    search_key=fold(name),
+                    birth_year=year,
+                    sex=sex,
+                    phone=phone(rng) if 1960 < year < 2008 and rng.random() < 0.7 else "",
+                )
+            )
+    Citizen.objects.bulk_create(citizens, batch_size=1000)
+
+
+def seed_households(log: Callable[[str], None]) -> None:
+    if Household.objects.exists():
+        log("Households: already there, nothing added.")
+        return
+    rng = random.Random("households")
+    hamlets = list(
+        AdministrativeUnit.objects.current()
+        .filter(level=Level.HAMLET, teams__status="active")
+        .select_related("parent__parent")
+        .order_by("code")
+    )
+    trung_kien = next(h for h in hamlets if h.name == "Tổ dân phố Trung Kiên")
+    sample = [h for h in rng.sample(hamlets, 12) if h != trung_kien][:11]
+    with transaction.atomic():
+        _households_for(trung_kien, TRUNG_KIEN_HOUSEHOLDS, rng)
+        for hamlet in sample:
+            _households_for(hamlet, rng.randrange(80, 160), rng)
+    log(
+        f"Households: {Household.objects.count()} with {Citizen.objects.count()} citizens "
+        f"in {len(sample) + 1} hamlets."
+    )
+
+
+COURSES = [
+    (
+        "Blockchain trong quản lý",
+        "19",
+        "Cán bộ phụ trách công nghệ thông tin các sở, ngành, địa phương",
+        250,
+        3,
+    ),
+    ("Nâng cao nhận thức về chuyển đổi số", "19", "Cán bộ, nhân viên y tế", 3000, 2),
+    (
+        "Kỹ năng số cơ bản cho tổ công nghệ số cộng đồng",
+        DINH_HOA_CODE,
+        "Thành viên tổ công nghệ số cộng đồng",
+        200,
+        2,
+    ),
+]
+
+
+def seed_training(log: Callable[[str], None]) -> None:
+    if Course.objects.exists():
+        log("Training: already there, nothing added.")
+        return
+    rng = random.Random("training")
+    units = {
+        u.code: u
+        for u in AdministrativeUnit.objects.current().filter(code__in=["19", DINH_HOA_CODE])
+    }
+    communes = list(
+        AdministrativeUnit.objects.current().filter(level=Level.COMMUNE).order_by("code")
+    )
+    with transaction.atomic():
+        for index, (name, unit_code, audience, size, sessions) in enumerate(COURSES):
+            unit = units[unit_code]
+            start = datetime.date(2026, 3 + 2 * index, 10)
+            course = Course.objects.create(
+                name=name,
+                search_key=fold(name),
+                unit=unit,
+                audience=audience,
+                starts_on=start,
+                ends_on=start + datetime.timedelta(days=7 * (sessions - 1)),
+            )
+            held = [
+                Session.objects.create(
+                    course=course,
+                    held_on=start + datetime.timedelta(days=7 * i),
+                    place="Hội trường UBND tỉnh"
+                    if unit_code == "19"
+                    else "Hội trường UBND huyện Định Hóa",
+                    topic=f"Buổi {i + 1}",
+                )
+                for i in range(sessions)
+            ]
+            members = []
+            if unit_code == DINH_HOA_CODE:
+                members = list(
+                    TeamMember.objects.current().within(unit).select_related("team__hamlet")[:size]
+                )
+            trainees = []
+            for i in range(size):
+                if members:
+                    m = members[i]
+                    trainees.append(
+                        Trainee(
+                            course=course,
+                            name=m.name,
+                            search_key=m.search_key,
+                            phone=m.phone,
+                            workplace=f"Tổ CNSCĐ {m.team.hamlet.name}",
+                            unit=unit,
+                            team_member=m,
+                        )
+                    )
+                else:
+                    person_name, _sex = person(rng)
+                    trainees.append(
+                        Trainee(
+                            course=course,
+                            name=person_name,
+                            search_key=fold(person_name),
+                            phone=phone(rng),
+                            workplace=audience,
+                            unit=rng.choice(communes),
+                        )
+                    )
+            for t in trainees:
+                if rng.random() < 0.85:
+                    t.completed_on = course.ends_on
+            Trainee.objects.bulk_create(trainees, batch_size=1000)
+            Attendance.objects.bulk_create(
+                (
+                    Attendance(session=s, trainee=t)
+                    for t in course.trainees.all()
+                    for s in held
+                    if rng.random() < 0.9
+                ),
+                batch_size=2000,
+            )
+    log(f"Training: {Course.objects.count()} courses, {Trainee.objects.count()} trainees.")

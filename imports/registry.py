@@ -1,0 +1,18 @@
+"""Which importers exist. Each app owns its importer; this app only runs them."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from teams.importers import RosterImporter
+
+IMPORTERS = {
+    RosterImporter.kind: RosterImporter,
+}
+
+
+def get_importer_class(kind: str):
+    try:
+        return IMPORTERS[kind]
+    except KeyError:
+        raise Http404 from None

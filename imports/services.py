@@ -1,0 +1,78 @@
+"""Running an import: upload → plan (preview) → apply (confirm) → error workbook."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exports import xlsx_bytes
+from core.imports import Plan, looks_like_footer
+from core.sheets import SheetError, read_table
+
+from .models import BatchStatus, ImportBatch
+from .registry import get_importer_class
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _importer(batch: ImportBatch):
+    return get_importer_class(batch.kind)(user=batch.created_by, unit=batch.unit, **batch.options)
+
+
+def batch_plan(*, batch: ImportBatch) -> Plan:
+    """Read the stored file and check every row against the database as it is now."""
+    importer = _importer(batch)
+    table = read_table(
+        bytes(batch.data),
+        batch.filename,
+        fields=importer.fields,
+        required=importer.required,
+        max_bytes=MAX_UPLOAD_BYTES,
+    )
+    table.rows = [row for row in table.rows if not looks_like_footer(row.cells)]
+    return importer.plan(table)
+
+
+def batch_create(*, user, kind: str, unit, filename: str, data: bytes, options=None) -> ImportBatch:
+    """Store an upload after checking that it can be read at all (SheetError → ValidationError)."""
+    batch = ImportBatch(
+        kind=kind,
+        created_by=user,
+        unit=unit,
+        filename=filename[:255],
+        data=data,
+        options=options or {},
+    )
+    try:
+        batch_plan(batch=batch)
+    except SheetError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    batch.save()
+    return batch
+
+
+def batch_apply(*, batch: ImportBatch) -> dict:
+    """Commit the good rows of a previewed batch, atomically; a batch is applied once."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == BatchStatus.APPLIED:
+            raise ValidationError(_("This file has already been imported."))
+        plan = batch_plan(batch=batch)
+        result = _importer(batch).apply(plan)
+        result["errors"] = len(plan.errors)
+        result["unchanged"] = plan.counts.get("unchanged", 0)
+        batch.status = BatchStatus.APPLIED
+        batch.result = result
+        batch.applied_at = timezone.now()
+        batch.save(update_fields=["status", "result", "applied_at", "updated_at"])
+    return result
+
+
+def batch_error_workbook(*, batch: ImportBatch) -> bytes:
+    """The rows that could not be imported, as they were, with a column saying why."""
+    plan = batch_plan(batch=batch)
+    headers = [*plan.headers, _("Error")]
+    rows = [[*row.cells, row.reason] for row in plan.errors]
+    return xlsx_bytes(headers, rows, sheet_title=_("Errors"))

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from areas.models import Level
+from core.forms import add_service_errors
+from core.imports import ACTION_LABELS
+from core.sheets import SheetError
+
+from . import services
+from .forms import UploadForm
+from .models import BatchStatus, ImportBatch
+from .registry import get_importer_class
+
+
+def _require_importer(user) -> None:
+    if not user.can_manage_registry:
+        raise PermissionDenied
+
+
+def _units(user):
+    from areas.models import AdministrativeUnit
+
+    units = AdministrativeUnit.objects.for_user(user).current()
+    return units.filter(level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]).order_by("path")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request, kind: str):
+    _require_importer(request.user)
+    importer = get_importer_class(kind)
+    # Some importers need more than a file and an area (attendance: which course). They read
+    # it from the query string and check it against the user's scope (404 when outside).
+    options = (
+        importer.options_from_request(request) if hasattr(importer, "options_from_request") else {}
+    )
+    form = UploadForm(request.POST or None, request.FILES or None, units=_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            batch = services.batch_create(
+                user=request.user,
+                kind=kind,
+                unit=form.cleaned_data["unit"],
+                filename=upload_file.name,
+                data=upload_file.read(),
+                options=options,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("imports:preview", pk=batch.pk)
+    recent = ImportBatch.objects.for_user(request.user).filter(kind=kind).defer("data")[:5]
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "form": form,
+            "importer": importer,
+            "kind": kind,
+            "recent": recent,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _get_batch(request, pk: int) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+def preview(request, pk: int):
+    batch = _get_batch(request, pk)
+    try:
+        plan = services.batch_plan(batch=batch)
+    except SheetError as exc:
+        messages.error(request, str(exc))
+        return redirect("imports:upload", kind=batch.kind)
+    counts = plan.counts
+    return render(
+        request,
+        "imports/preview.html",
+        {
+            "batch": batch,
+            "importer": get_importer_class(batch.kind),
+            "plan": plan,
+            "counts": {str(ACTION_LABELS[a]): counts.get(a, 0) for a in ACTION_LABELS},
+            "n_create": counts.get("create", 0),
+            "n_update": counts.get("update", 0),
+            "n_unchanged": counts.get("unchanged", 0),
+            "n_error": counts.get("error", 0),
+            "applied": batch.status == BatchStatus.APPLIED,
+            "labels": ACTION_LABELS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, pk: int):
+    batch = _get_batch(request, pk)
+    try:
+        result = services.batch_apply(batch=batch)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Import done: %(new)d new, %(updated)d updated, %(errors)d rows with errors not "
+                "imported."
+            )
+            % {
+                "new": result.get("created", 0),
+                "updated": result.get("updated", 0),
+                "errors": result.get("errors", 0),
+            },
+        )
+    return redirect("imports:preview", pk=batch.pk)
+
+
+@login_required
+def error_workbook(request, pk: int):
+    batch = _get_batch(request, pk)
+    content = services.batch_error_workbook(batch=batch)
+    stem = batch.filename.rsplit(".", 1)[0]
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{stem}-loi.xlsx"
+    )
+    return response

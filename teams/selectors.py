@@ -1,0 +1,141 @@
+"""Reads of teams and members, each starting from the user's scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.text import fold
+
+from .models import Team, TeamMember
+
+TEAM_SORTS = {
+    "name": ("search_key", "pk"),
+    "-name": ("-search_key", "-pk"),
+    "hamlet": ("hamlet__search_key", "pk"),
+    "commune": ("hamlet__parent__search_key", "hamlet__search_key", "pk"),
+    "members": ("member_count", "pk"),
+    "-members": ("-member_count", "pk"),
+    "founded": ("decision_date", "pk"),
+    "-founded": ("-decision_date", "pk"),
+}
+
+
+def teams_for_user(
+    *,
+    user,
+    unit=None,
+    status: str = "",
+    search: str = "",
+    sort: str = "commune",
+) -> QuerySet[Team]:
+    teams = (
+        Team.objects.for_user(user)
+        .select_related("hamlet__parent")
+        .annotate(member_count=Count("members", filter=Q(members__left_on__isnull=True)))
+    )
+    if unit is not None:
+        teams = teams.within(unit)
+    if status:
+        teams = teams.filter(status=status)
+    if search:
+        teams = teams.filter(search_key__contains=fold(search))
+    return teams.order_by(*TEAM_SORTS.get(sort, TEAM_SORTS["commune"]))
+
+
+def get_team_for_user(*, user, pk: int) -> Team:
+    return get_object_or_404(Team.objects.for_user(user).select_related("hamlet__parent"), pk=pk)
+
+
+def get_member_for_user(*, user, pk: int) -> TeamMember:
+    return get_object_or_404(
+        TeamMember.objects.for_user(user).select_related("team__hamlet"), pk=pk
+    )
+
+
+def team_roster(*, team: Team) -> tuple[list[TeamMember], list[TeamMember]]:
+    """(current members, former members) in one query; leader first."""
+    order = {"leader": 0, "deputy": 1, "member": 2}
+    members = list(team.members.select_related("user"))
+    current = sorted(
+        (m for m in members if m.is_current), key=lambda m: (order[m.role], m.search_key)
+    )
+    former = sorted((m for m in members if not m.is_current), key=lambda m: m.left_on, reverse=True)
+    return current, former
+
+
+def team_counts(*, teams: QuerySet[Team]) -> dict[str, int]:
+    """Headline counts over a filtered list (one query): teams, active teams, current members."""
+    return Team.objects.filter(pk__in=teams.values("pk")).aggregate(
+        teams=Count("pk", distinct=True),
+        active=Count("pk", filter=Q(status="active"), distinct=True),
+        members=Count("members", filter=Q(members__left_on__isnull=True)),
+    )
+
+
+MEMBER_SORTS = {
+    "name": ("search_key", "pk"),
+    "team": ("team__search_key", "search_key", "pk"),
+    "joined": ("joined_on", "pk"),
+    "-joined": ("-joined_on", "pk"),
+}
+
+
+def members_for_user(
+    *,
+    user,
+    unit=None,
+    role: str = "",
+    affiliation: str = "",
+    state: str = "current",
+    search: str = "",
+    sort: str = "team",
+) -> QuerySet[TeamMember]:
+    members = TeamMember.objects.for_user(user).select_related("team__hamlet__parent")
+    if unit is not None:
+        members = members.within(unit)
+    if role:
+        members = members.filter(role=role)
+    if affiliation:
+        members = members.filter(affiliation=affiliation)
+    if state == "current":
+        members = members.filter(left_on__isnull=True)
+    elif state == "former":
+        members = members.filter(left_on__isnull=False)
+    if search:
+        key = fold(search)
+        members = members.filter(Q(search_key__contains=key) | Q(phone__contains=search.strip()))
+    return members.order_by(*MEMBER_SORTS.get(sort, MEMBER_SORTS["team"]))
+
+
+def directory_hamlets(*, search: str = "", commune=None) -> QuerySet:
+    """Public directory: current hamlets with their active team and the members shown publicly.
+
+    Only what a citizen may see: the team, its leader's name, and members who agreed to be
+    listed (name and phone). Three queries whatever the page size.
+    """
+    from django.db.models import Prefetch
+
+    from areas.models import AdministrativeUnit, Level
+
+    public_members = (
+        TeamMember.objects.current()
+        .filter(Q(role="leader") | Q(listed_publicly=True))
+        .order_by("role", "search_key")
+    )
+    teams = Team.objects.active().prefetch_related(
+        Prefetch("members", queryset=public_members, to_attr="public_members")
+    )
+    hamlets = (
+        AdministrativeUnit.objects.current()
+        .filter(level=Level.HAMLET)
+        .select_related("parent__parent")
+        .prefetch_related(Prefetch("teams", queryset=teams, to_attr="active_teams"))
+        .order_by("parent__search_key", "search_key")
+    )
+    if commune is not None:
+        hamlets = hamlets.filter(parent=commune)
+    if search:
+        key = fold(search)
+        hamlets = hamlets.filter(Q(search_key__contains=key) | Q(parent__search_key__contains=key))
+    return hamlets

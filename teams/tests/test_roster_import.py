@@ -1,0 +1,204 @@
+"""Importing team rosters: awkward real-world files, exact errors, nothing duplicated."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from areas.models import AdministrativeUnit
+from imports.models import ImportBatch
+from teams.models import MemberRole, Team, TeamMember
+from tests.workbooks import first_data_row, nfd, read_rows, workbook
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [
+    "STT",
+    "Xã",
+    "Thôn/Tổ dân phố",
+    "Họ tên",
+    "SĐT",
+    "Chức vụ",
+    "Thành phần",
+    "Ngày tham gia",
+]
+
+
+def good_rows():
+    return [
+        [
+            1,
+            "Thị trấn Chợ Chu",
+            "Tổ dân phố Trung Kiên",
+            "Lưu Văn Bình",
+            "0912.345.678",
+            "Tổ trưởng",
+            "Trưởng thôn",
+            "05/03/2024",
+        ],
+        [
+            2,
+            "TT Chợ Chu",
+            "Trung Kiên",
+            nfd("Nguyễn Thị Hằng"),
+            912345679,
+            "Tổ phó",
+            "Hội Phụ nữ",
+            datetime.datetime(2024, 3, 5),  # noqa: DTZ001 (Excel dates are naive)
+        ],
+        [
+            3,
+            "chợ chu",
+            "tổ dân phố trung kiên",
+            "Hoàng Văn Đức",
+            "+84 98 765 4321",
+            "Thành viên",
+            "VNPT",
+            "",
+        ],
+        [
+            4,
+            "Xã Bảo Cường",
+            "Xóm Đồng Tâm",
+            "Ma Văn Sơn",
+            "0388111222",
+            "Tổ trưởng",
+            "Công an xã",
+            "",
+        ],
+    ]
+
+
+def upload(client, content: bytes, unit, name="danh-sach.xlsx"):
+    response = client.post(
+        reverse("imports:upload", args=["roster"]),
+        {"file": SimpleUploadedFile(name, content), "unit": unit.pk},
+    )
+    return response
+
+
+def preview_and_confirm(client, response):
+    assert response.status_code == 302, response.content.decode()[:2000]
+    preview = client.get(response["Location"])
+    batch = ImportBatch.objects.latest("pk")
+    confirmed = client.post(reverse("imports:confirm", args=[batch.pk]))
+    return preview, batch, confirmed
+
+
+def test_a_real_looking_roster_is_previewed_then_imported(client_for, officer_a, tree):
+    client = client_for(officer_a)
+    response = upload(client, workbook(HEADERS, good_rows()), tree.district_a)
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    assert preview.context["n_create"] == 4 and preview.context["n_error"] == 0
+    notes = " ".join(preview.context["plan"].notes)
+    assert "Xóm Đồng Tâm (Xã Bảo Cường)" in notes  # a hamlet the file names that doesn't exist
+    assert TeamMember.objects.count() == 0  # the preview writes nothing
+    client.post(reverse("imports:confirm", args=[ImportBatch.objects.get().pk]))
+    team = Team.objects.get(hamlet=tree.hamlet_a)
+    members = {m.name: m for m in team.members.all()}
+    assert set(members) == {"Lưu Văn Bình", "Nguyễn Thị Hằng", "Hoàng Văn Đức"}
+    assert members["Nguyễn Thị Hằng"].phone == "0912345679"  # Excel had dropped the 0
+    assert members["Hoàng Văn Đức"].phone == "0987654321"
+    assert members["Lưu Văn Bình"].role == MemberRole.LEADER
+    assert members["Lưu Văn Bình"].affiliation == "hamlet_head"
+    assert members["Nguyễn Thị Hằng"].affiliation == "womens_union"
+    assert members["Hoàng Văn Đức"].affiliation == "telecom"
+    assert members["Lưu Văn Bình"].joined_on == datetime.date(2024, 3, 5)
+    new_hamlet = AdministrativeUnit.objects.get(name="Xóm Đồng Tâm")
+    assert new_hamlet.parent == tree.commune_a2
+    assert Team.objects.get(hamlet=new_hamlet).members.get().name == "Ma Văn Sơn"
+
+
+def test_importing_the_same_file_twice_creates_nothing_new(client_for, officer_a, tree):
+    client = client_for(officer_a)
+    content = workbook(HEADERS, good_rows())
+    preview_and_confirm(client, upload(client, content, tree.district_a))
+    before = (TeamMember.objects.count(), Team.objects.count(), AdministrativeUnit.objects.count())
+    preview, _batch, _ = preview_and_confirm(client, upload(client, content, tree.district_a))
+    assert preview.context["n_unchanged"] == 4 and preview.context["n_create"] == 0
+    after = (TeamMember.objects.count(), Team.objects.count(), AdministrativeUnit.objects.count())
+    assert after == before
+
+
+def test_bad_rows_are_named_with_row_column_and_reason_and_nothing_else_changes(
+    client_for, officer_a, tree
+):
+    rows = good_rows() + [
+        [
+            5,
+            "Thị trấn Chợ Chu",
+            "Tổ dân phố Trung Kiên",
+            "Trần Văn Lỗi",
+            "12345",
+            "Thành viên",
+            "",
+            "",
+        ],
+        [
+            6,
+            "Thị trấn Hùng Sơn",
+            "Tổ dân phố Sơn Tập",
+            "Người Huyện Khác",
+            "0912000111",
+            "Thành viên",
+            "",
+            "",
+        ],
+        [7, "Thị trấn Chợ Chu", "Tổ dân phố Trung Kiên", "", "0912000222", "Thành viên", "", ""],
+        [8, "Thị trấn Chợ Chu", "Tổ dân phố Trung Kiên", "Lò Thị Mai", "", "Chủ tịch", "", ""],
+        [
+            9,
+            "Thị trấn Chợ Chu",
+            "Tổ dân phố Trung Kiên",
+            "Lưu Văn Bình",
+            "0912345678",
+            "Tổ trưởng",
+            "",
+            "31/02/2024",
+        ],
+        [10, "Thị trấn Chợ Chu", "Tổ dân phố Trung Kiên", "Đinh Văn Hai", "", "Tổ trưởng", "", ""],
+    ]
+    client = client_for(officer_a)
+    preview, batch, _ = preview_and_confirm(
+        client, upload(client, workbook(HEADERS, rows), tree.district_a)
+    )
+    first = first_data_row()
+    errors = {
+        row.number: [(e.column, e.reason) for e in row.errors]
+        for row in preview.context["plan"].errors
+    }
+    # What the officer reads, in Vietnamese: the row as Excel numbers it, the column as the
+    # file names it, and why.
+    assert errors == {
+        first + 4: [("SĐT", "“12345” không phải số điện thoại di động hoặc cố định của Việt Nam.")],
+        first + 5: [("Xã", "“Thị trấn Hùng Sơn” nằm ngoài địa bàn của bạn")],
+        first + 6: [("Họ tên", "thiếu họ tên")],
+        first + 7: [
+            (
+                "Chức vụ",
+                "“Chủ tịch” không phải vai trò trong tổ (Tổ trưởng, Tổ phó hoặc Thành viên)",
+            )
+        ],
+        first + 8: [("Ngày tham gia", "“31/02/2024” không phải ngày hợp lệ (ngày/tháng/năm).")],
+        first + 9: [("Chức vụ", f"dòng {first} đã ghi tổ trưởng của tổ này")],
+    }
+    # The good rows went in; none of the bad ones did.
+    names = set(TeamMember.objects.values_list("name", flat=True))
+    assert names == {"Lưu Văn Bình", "Nguyễn Thị Hằng", "Hoàng Văn Đức", "Ma Văn Sơn"}
+    assert not Team.objects.filter(hamlet=tree.hamlet_b).exists()
+    # The error workbook holds exactly the bad rows, as typed, with the reason.
+    content = client.get(reverse("imports:errors", args=[batch.pk])).content
+    sheet = read_rows(content)
+    assert sheet[0][-1] == "Lỗi"
+    assert [r[3] for r in sheet[1:]] == [
+        "Trần Văn Lỗi",
+        "Người Huyện Khác",
+        None,
+        "Lò Thị Mai",
+        "Lưu Văn Bình",
+        "Đinh Văn Hai",
+    ]

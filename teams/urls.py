@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "teams"
+
+urlpatterns = [
+    path("", views.team_list, name="team-list"),
+    path("new/", views.team_create, name="team-create"),
+    path("<int:pk>/", views.team_detail, name="team-detail"),
+    path("<int:pk>/edit/", views.team_edit, name="team-edit"),
+    path("<int:pk>/dissolve/", views.team_dissolve, name="team-dissolve"),
+    path("<int:pk>/members/new/", views.member_add, name="member-add"),
+    path("members/", views.member_list, name="member-list"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),
+    path("members/<int:pk>/retire/", views.member_retire, name="member-retire"),
+]

@@ -1,0 +1,372 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from areas import selectors as area_selectors
+from core.exports import csv_response, xlsx_response
+from core.forms import add_service_errors
+from core.pagination import paginate, query_without_page
+
+from . import selectors, services
+from .forms import DateForm, MemberForm, TeamCreateForm, TeamForm
+from .models import Affiliation, MemberRole, TeamStatus
+
+
+def _require_registry_manager(user) -> None:
+    if not user.can_manage_registry:
+        raise PermissionDenied
+
+
+def _export(request, filename: str, headers: list[str], rows):
+    if request.GET.get("export") == "csv":
+        return csv_response(f"{filename}.csv", headers, rows)
+    return xlsx_response(f"{filename}.xlsx", headers, rows)
+
+
+# --- Teams -----------------------------------------------------------------------------------
+
+
+@login_required
+def team_list(request):
+    unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
+    status = request.GET.get("status", "")
+    if status not in TeamStatus.values:
+        status = ""
+    search = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "commune")
+    teams = selectors.teams_for_user(
+        user=request.user, unit=unit, status=status, search=search, sort=sort
+    )
+    if request.GET.get("export") in ("xlsx", "csv"):
+        headers = [
+            _("Commune"),
+            _("Hamlet"),
+            _("Team"),
+            _("Decision number"),
+            _("Decision date"),
+            _("Status"),
+            _("Current members"),
+        ]
+        rows = (
+            (
+                t.hamlet.parent.name,
+                t.hamlet.name,
+                t.name,
+                t.decision_number,
+                t.decision_date,
+                t.get_status_display(),
+                t.member_count,
+            )
+            for t in teams.iterator(chunk_size=2000)
+        )
+        return _export(request, "to-cong-nghe-so", headers, rows)
+    return render(
+        request,
+        "teams/team_list.html",
+        {
+            "page": paginate(request, teams),
+            "page_query": query_without_page(request),
+            "counts": selectors.team_counts(teams=teams),
+            "communes": area_selectors.communes_for_user(user=request.user),
+            "unit": unit,
+            "status": status,
+            "statuses": TeamStatus.choices,
+            "search": search,
+            "sort": sort,
+            "can_manage": request.user.can_manage_registry,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_create(request):
+    _require_registry_manager(request.user)
+    hamlets = area_selectors.hamlets_for_user(user=request.user).exclude(
+        teams__status=TeamStatus.ACTIVE
+    )
+    initial = {"hamlet": request.GET.get("hamlet")} if request.GET.get("hamlet") else {}
+    form = TeamCreateForm(request.POST or None, hamlets=hamlets, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Team “%(name)s” founded.") % {"name": team.name})
+            return redirect("teams:team-detail", pk=team.pk)
+    return render(request, "teams/team_form.html", {"form": form})
+
+
+@login_required
+def team_detail(request, pk: int):
+    team = selectors.get_team_for_user(user=request.user, pk=pk)
+    current, former = selectors.team_roster(team=team)
+    if request.GET.get("export") in ("xlsx", "csv"):
+        headers = [
+            _("Full name"),
+            _("Phone"),
+            _("Role in the team"),
+            _("Affiliation"),
+            _("Joined on"),
+            _("Left on"),
+        ]
+        rows = (
+            (
+                m.name,
+                m.phone,
+                m.get_role_display(),
+                m.get_affiliation_display(),
+                m.joined_on,
+                m.left_on,
+            )
+            for m in current + former
+        )
+        return _export(request, f"thanh-vien-{team.hamlet.code}", headers, rows)
+    return render(
+        request,
+        "teams/team_detail.html",
+        {
+            "team": team,
+            "current": current,
+            "former": former,
+            "breadcrumbs": area_selectors.unit_breadcrumbs(unit=team.hamlet, user=request.user)
+            + [team.hamlet],
+            "can_manage": request.user.can_manage_registry and team.is_active,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request, pk: int):
+    _require_registry_manager(request.user)
+    team = selectors.get_team_for_user(user=request.user, pk=pk)
+    form = TeamForm(
+        request.POST or None,
+        initial={
+            "name": team.name,
+            "decision_number": team.decision_number,
+            "decision_date": team.decision_date,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_update(team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Team saved."))
+            return redirect("teams:team-detail", pk=team.pk)
+    return render(request, "teams/team_form.html", {"form": form, "team": team})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_dissolve(request, pk: int):
+    _require_registry_manager(request.user)
+    team = selectors.get_team_for_user(user=request.user, pk=pk)
+    form = DateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_dissolve(team=team, dissolved_on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Team “%(name)s” dissolved.") % {"name": team.name})
+            return redirect("teams:team-detail", pk=team.pk)
+    return render(
+        request,
+        "teams/confirm.html",
+        {
+            "form": form,
+            "team": team,
+            "title": _("Dissolve %(name)s?") % {"name": team.name},
+            "warning": _(
+                "Its current members will be recorded as having left on that date. The team, "
+                "its members and its visits stay in the history; the hamlet can then found "
+                "a new team."
+            ),
+            "confirm": _("Yes, dissolve the team"),
+        },
+    )
+
+
+# --- Members ---------------------------------------------------------------------------------
+
+
+@login_required
+def member_list(request):
+    unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
+    role = request.GET.get("role", "")
+    role = role if role in MemberRole.values else ""
+    affiliation = request.GET.get("affiliation", "")
+    affiliation = affiliation if affiliation in Affiliation.values else ""
+    state = request.GET.get("state", "current")
+    state = state if state in ("current", "former", "all") else "current"
+    search = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "team")
+    members = selectors.members_for_user(
+        user=request.user,
+        unit=unit,
+        role=role,
+        affiliation=affiliation,
+        state=state,
+        search=search,
+        sort=sort,
+    )
+    if request.GET.get("export") in ("xlsx", "csv"):
+        headers = [
+            _("Commune"),
+            _("Hamlet"),
+            _("Full name"),
+            _("Phone"),
+            _("Role in the team"),
+            _("Affiliation"),
+            _("Joined on"),
+            _("Left on"),
+        ]
+        rows = (
+            (
+                m.team.hamlet.parent.name,
+                m.team.hamlet.name,
+                m.name,
+                m.phone,
+                m.get_role_display(),
+                m.get_affiliation_display(),
+                m.joined_on,
+                m.left_on,
+            )
+            for m in members.iterator(chunk_size=2000)
+        )
+        return _export(request, "thanh-vien-to-cong-nghe-so", headers, rows)
+    return render(
+        request,
+        "teams/member_list.html",
+        {
+            "page": paginate(request, members),
+            "page_query": query_without_page(request),
+            "communes": area_selectors.communes_for_user(user=request.user),
+            "unit": unit,
+            "role": role,
+            "roles": MemberRole.choices,
+            "affiliation": affiliation,
+            "affiliations": Affiliation.choices,
+            "state": state,
+            "search": search,
+            "sort": sort,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request, pk: int):
+    _require_registry_manager(request.user)
+    team = selectors.get_team_for_user(user=request.user, pk=pk)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_add(team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s added to the team.") % {"name": member.name})
+            return redirect("teams:team-detail", pk=team.pk)
+    return render(request, "teams/member_form.html", {"form": form, "team": team})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk: int):
+    _require_registry_manager(request.user)
+    member = selectors.get_member_for_user(user=request.user, pk=pk)
+    form = MemberForm(
+        request.POST or None,
+        initial={
+            "name": member.name,
+            "phone": member.phone,
+            "role": member.role,
+            "affiliation": member.affiliation,
+            "joined_on": member.joined_on,
+            "listed_publicly": member.listed_publicly,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Member saved."))
+            return redirect("teams:team-detail", pk=member.team_id)
+    return render(
+        request, "teams/member_form.html", {"form": form, "team": member.team, "member": member}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_retire(request, pk: int):
+    _require_registry_manager(request.user)
+    member = selectors.get_member_for_user(user=request.user, pk=pk)
+    form = DateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_retire(member=member, left_on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s has left the team.") % {"name": member.name})
+            return redirect("teams:team-detail", pk=member.team_id)
+    return render(
+        request,
+        "teams/confirm.html",
+        {
+            "form": form,
+            "team": member.team,
+            "title": _("%(name)s leaves the team?") % {"name": member.name},
+            "warning": _(
+                "The member stays in the team's history with the dates they served; "
+                "their past visits remain recorded."
+            ),
+            "confirm": _("Yes, record the departure"),
+        },
+    )
+
+
+# --- Public directory (no login) --------------------------------------------------------------
+
+
+def directory(request):
+    """Citizens find their hamlet's team: by commune, or by searching a hamlet's name."""
+    from areas.models import AdministrativeUnit, Level
+
+    communes = (
+        AdministrativeUnit.objects.current().filter(level=Level.COMMUNE).order_by("search_key")
+    )
+    commune = None
+    if request.GET.get("commune", "").isdigit():
+        commune = communes.filter(pk=int(request.GET["commune"])).first()
+    search = request.GET.get("q", "").strip()[:100]
+    page = None
+    if commune is not None or search:
+        page = paginate(
+            request, selectors.directory_hamlets(search=search, commune=commune), per_page=20
+        )
+    return render(
+        request,
+        "teams/directory.html",
+        {
+            "communes": communes.select_related("parent"),
+            "commune": commune,
+            "search": search,
+            "page": page,
+            "page_query": query_without_page(request),
+        },
+    )
