@@ -220,7 +220,8 @@ def seed_teams(log: Callable[[str], None]) -> None:
             )
         members_bulk_add(members=rows)
     log(
-        f"Teams: {Team.objects.count()} with {TeamMember.objects.current().count()} current members."
+        f"Teams: {Team.objects.count()} with "
+        f"{TeamMember.objects.current().count()} current members."
     )
 
 
