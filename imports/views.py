@@ -64,7 +64,10 @@ def upload(request, kind: str):
         "imports/upload.html",
         {
             "form": form,
-            "importer": importer,
+            "title": importer.title,
+            "columns": [
+                (names[0], name in importer.required) for name, names in importer.fields.items()
+            ],
             "kind": kind,
             "recent": recent,
             "query": request.GET.urlencode(),
@@ -90,7 +93,7 @@ def preview(request, pk: int):
         "imports/preview.html",
         {
             "batch": batch,
-            "importer": get_importer_class(batch.kind),
+            "title": get_importer_class(batch.kind).title,
             "plan": plan,
             "counts": {str(ACTION_LABELS[a]): counts.get(a, 0) for a in ACTION_LABELS},
             "n_create": counts.get("create", 0),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from core.text import fold
@@ -121,7 +121,8 @@ def directory_hamlets(*, search: str = "", commune=None) -> QuerySet:
     public_members = (
         TeamMember.objects.current()
         .filter(Q(role="leader") | Q(listed_publicly=True))
-        .order_by("role", "search_key")
+        .annotate(rank=ROLE_RANK)
+        .order_by("rank", "search_key")
     )
     teams = Team.objects.active().prefetch_related(
         Prefetch("members", queryset=public_members, to_attr="public_members")
