@@ -53,13 +53,14 @@ def get_member_for_user(*, user, pk: int) -> TeamMember:
     )
 
 
+# Leader first, then deputies, then members.
+ROLE_RANK = Case(When(role="leader", then=0), When(role="deputy", then=1), default=2)
+
+
 def team_roster(*, team: Team) -> tuple[list[TeamMember], list[TeamMember]]:
     """(current members, former members) in one query; leader first."""
-    order = {"leader": 0, "deputy": 1, "member": 2}
-    members = list(team.members.select_related("user"))
-    current = sorted(
-        (m for m in members if m.is_current), key=lambda m: (order[m.role], m.search_key)
-    )
+    members = list(team.members.annotate(rank=ROLE_RANK).select_related("user"))
+    current = sorted((m for m in members if m.is_current), key=lambda m: (m.rank, m.search_key))
     former = sorted((m for m in members if not m.is_current), key=lambda m: m.left_on, reverse=True)
     return current, former
 
