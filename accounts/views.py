@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from areas import selectors as area_selectors
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 
@@ -84,17 +83,3 @@ def user_set_active(request, pk: int):
         else:
             messages.success(request, _("Account “%(u)s” deactivated.") % {"u": target.username})
     return redirect("accounts:user-list")
-
-
-def home(request):
-    """The role-aware landing page: a welcome for visitors, the user's own scope for others."""
-    if not request.user.is_authenticated:
-        return render(request, "home_public.html")
-    tops = list(area_selectors.top_units_for_user(user=request.user))
-    return render(
-        request,
-        "home.html",
-        {
-            "scopes": [(unit, area_selectors.unit_level_counts(unit=unit)) for unit in tops],
-        },
-    )

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from core.sheets import Table, read_table
 from core.text import fold
 
 
@@ -115,3 +116,12 @@ def looks_like_footer(cells: list[object]) -> bool:
     return all(
         any(word in text for word in _FOOTER_WORDS) or _DATE_LINE.search(text) for text in texts
     )
+
+
+def read_for_import(importer, data: bytes, filename: str, *, max_bytes: int) -> Table:
+    """The table an importer plans from: its columns found, signature rows left out."""
+    table = read_table(
+        data, filename, fields=importer.fields, required=importer.required, max_bytes=max_bytes
+    )
+    table.rows = [row for row in table.rows if not looks_like_footer(row.cells)]
+    return table

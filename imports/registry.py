@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from citizens.importers import HouseholdImporter
 from teams.importers import RosterImporter
 
 IMPORTERS = {
     RosterImporter.kind: RosterImporter,
+    HouseholdImporter.kind: HouseholdImporter,
 }
 
 

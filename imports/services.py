@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import xlsx_bytes
-from core.imports import Plan, looks_like_footer
-from core.sheets import SheetError, read_table
+from core.imports import Plan, read_for_import
+from core.sheets import SheetError
 
 from .models import BatchStatus, ImportBatch
 from .registry import get_importer_class
@@ -24,14 +24,7 @@ def _importer(batch: ImportBatch):
 def batch_plan(*, batch: ImportBatch) -> Plan:
     """Read the stored file and check every row against the database as it is now."""
     importer = _importer(batch)
-    table = read_table(
-        bytes(batch.data),
-        batch.filename,
-        fields=importer.fields,
-        required=importer.required,
-        max_bytes=MAX_UPLOAD_BYTES,
-    )
-    table.rows = [row for row in table.rows if not looks_like_footer(row.cells)]
+    table = read_for_import(importer, bytes(batch.data), batch.filename, max_bytes=MAX_UPLOAD_BYTES)
     return importer.plan(table)
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "citizens",
     "training",
     "imports",
+    "dashboards",
     "demo",
 ]
 

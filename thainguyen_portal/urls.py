@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import home
+from dashboards.views import home
 from teams.views import directory as team_directory
 
 admin.site.site_header = _("Thái Nguyên digital-technology teams portal")
@@ -14,6 +14,7 @@ urlpatterns = [
     path("users/", include("accounts.urls")),
     path("teams/", include("teams.urls")),
     path("directory/", team_directory, name="directory"),
+    path("households/", include("citizens.urls")),
     path("imports/", include("imports.urls")),
     path("apps/", include("apps_catalog.urls")),
     path("accounts/", include("allauth.urls")),

@@ -202,3 +202,117 @@ def test_bad_rows_are_named_with_row_column_and_reason_and_nothing_else_changes(
         "Lưu Văn Bình",
         "Đinh Văn Hai",
     ]
+
+
+def test_import_roster_command_dry_runs_then_imports_with_the_same_checks(tmp_path, tree):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "roster.xlsx"
+    bad = [
+        5,
+        "Thị trấn Chợ Chu",
+        "Tổ dân phố Trung Kiên",
+        "Trần Văn Lỗi",
+        "12345",
+        "Thành viên",
+        "",
+        "",
+    ]
+    path.write_bytes(workbook(HEADERS, good_rows() + [bad]))
+    out, err = StringIO(), StringIO()
+    call_command("import_roster", str(path), "--unit", "167", "--dry-run", stdout=out, stderr=err)
+    assert TeamMember.objects.count() == 0
+    assert f"{first_data_row() + 4}" in err.getvalue()
+    call_command("import_roster", str(path), "--unit", "167", stdout=out, stderr=err)
+    assert TeamMember.objects.count() == 4
+    call_command("import_roster", str(path), "--unit", "167", stdout=out, stderr=err)
+    assert TeamMember.objects.count() == 4
+
+
+def test_an_upload_of_someone_else_is_404(client_for, officer_a, officer_b, tree):
+    client = client_for(officer_a)
+    upload(client, workbook(HEADERS, good_rows()), tree.district_a)
+    batch = ImportBatch.objects.get()
+    other = client_for(officer_b)
+    assert other.get(reverse("imports:preview", args=[batch.pk])).status_code == 404
+    assert other.post(reverse("imports:confirm", args=[batch.pk])).status_code == 404
+    assert other.get(reverse("imports:errors", args=[batch.pk])).status_code == 404
+
+
+def test_team_leaders_cannot_import(client_for, leader_a, tree):
+    response = upload(client_for(leader_a), workbook(HEADERS, good_rows()), tree.hamlet_a)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("list.xlsx", b"%PDF-1.4 not a spreadsheet", "Định dạng không hỗ trợ"),
+        ("list.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "Excel 97–2003"),
+        ("list.xlsx", b"PK\x03\x04garbage", "không phải tệp Excel (.xlsx) hợp lệ"),
+    ],
+)
+def test_unreadable_files_get_a_clear_message_and_store_nothing(
+    client_for, officer_a, tree, name, content, message
+):
+    response = upload(client_for(officer_a), content, tree.district_a, name=name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_oversized_upload_is_refused_before_reading(client_for, officer_a, tree):
+    response = upload(client_for(officer_a), b"x" * (5 * 1024 * 1024 + 1), tree.district_a)
+    assert "giới hạn là 5 MB" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_renamed_word_document_is_not_taken_for_excel(client_for, officer_a, tree):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as docx:
+        docx.writestr("word/document.xml", "<w:document/>")
+    response = upload(client_for(officer_a), buffer.getvalue(), tree.district_a)
+    assert "không phải tệp Excel (.xlsx) hợp lệ" in response.content.decode()
+
+
+def test_a_csv_roster_with_semicolons_and_decomposed_names_imports(client_for, officer_a, tree):
+    text = (
+        "Họ tên;Thôn;SĐT;Vai trò\n"
+        + nfd("Phạm Thị Xuân")
+        + ";Tổ dân phố Trung Kiên;0912 111 222;Thành viên\n"
+    )
+    client = client_for(officer_a)
+    preview_and_confirm(
+        client, upload(client, ("\ufeff" + text).encode(), tree.commune_a, name="ds.csv")
+    )
+    member = TeamMember.objects.get()
+    assert (member.name, member.phone) == ("Phạm Thị Xuân", "0912111222")
+
+
+def test_the_ui_import_preview_page_queries_do_not_grow_with_rows(
+    client_for, officer_a, tree, django_assert_max_num_queries
+):
+    client = client_for(officer_a)
+    rows = [
+        [
+            i,
+            "Thị trấn Chợ Chu",
+            "Tổ dân phố Trung Kiên",
+            f"Thành viên {i}",
+            "",
+            "Thành viên",
+            "",
+            "",
+        ]
+        for i in range(1, 120)
+    ]
+    upload(client, workbook(HEADERS, rows), tree.district_a)
+    batch = ImportBatch.objects.get()
+    # session, user, scope unit, batch, communes+hamlets inside, communes outside, teams+members
+    with django_assert_max_num_queries(9):
+        client.get(reverse("imports:preview", args=[batch.pk]))

@@ -1,0 +1,478 @@
+"""Importing households and their citizens from the offices' Excel lists: one row per citizen.
+
+A row without a citizen's name records the household alone. Rows of the same household (same
+hamlet, head of household and address, accents and case aside) are grouped: the household is
+created once. Citizens are matched by their citizen ID number (through its keyed hash) when
+the row gives one, else by household, name and year of birth, so importing the same file twice
+changes nothing. Citizen ID numbers are checked and hashed here; they are never stored.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from areas.resolve import HamletResolver
+from areas.services import hamlet_create
+from core.imports import Action, Plan, PlanRow
+from core.phones import InvalidPhone, normalize_phone
+from core.sheets import Table, cell_text, parse_date, parse_int
+from core.text import clean_text, fold
+
+from . import services
+from .models import Citizen, Household, Sex
+
+FIELDS = {
+    "commune": ["Xã", "Xã/Phường/Thị trấn", "Đơn vị cấp xã"],
+    "hamlet": [
+        "Thôn",
+        "Xóm",
+        "Thôn/Xóm",
+        "Thôn, xóm",
+        "Thôn/Tổ dân phố",
+        "Tổ dân phố",
+        "Thôn, xóm, tổ dân phố",
+    ],
+    "head_name": ["Chủ hộ", "Họ tên chủ hộ", "Họ và tên chủ hộ", "Tên chủ hộ"],
+    "address": ["Địa chỉ", "Số nhà", "Số nhà, đường", "Địa chỉ hộ"],
+    "member_count": ["Số nhân khẩu", "Số người", "Nhân khẩu", "Số thành viên"],
+    "smartphone_count": [
+        "Số điện thoại thông minh",
+        "Số smartphone",
+        "Số máy smartphone",
+        "Điện thoại thông minh",
+    ],
+    "name": ["Họ và tên", "Họ tên", "Họ tên thành viên"],
+    "birth_year": ["Năm sinh", "Ngày sinh", "Ngày tháng năm sinh"],
+    "sex": ["Giới tính", "Nam/Nữ"],
+    "phone": ["Số điện thoại", "SĐT", "Điện thoại"],
+    "id_number": ["Số CCCD", "CCCD", "Số định danh", "Số định danh cá nhân", "CMND/CCCD"],
+    "consent": ["Đồng ý", "Đồng ý lưu thông tin", "Đồng ý cung cấp thông tin"],
+}
+REQUIRED = {"hamlet", "head_name"}
+
+_SEX_WORDS = {
+    "nam": Sex.MALE,
+    "m": Sex.MALE,
+    "male": Sex.MALE,
+    "nu": Sex.FEMALE,
+    "f": Sex.FEMALE,
+    "female": Sex.FEMALE,
+}
+_YES = {"x", "v", "co", "dong y", "da dong y", "yes", "y", "1", "true", "ok"}
+_NO = {"khong", "khong dong y", "chua", "chua dong y", "no", "n", "0", "false", "-"}
+_YEAR = re.compile(r"^\d{4}$")
+_MONTH_YEAR = re.compile(r"^\d{1,2}\s*[/.\-]\s*(\d{4})$")
+
+
+# --- cell parsers (each raises ValueError with a message for the user) --------------------------
+
+
+def parse_birth_year(value: object) -> int | None:
+    """A year of birth from "1985", 1985, a date ("12/05/1985", an Excel date) or "05/1985"."""
+    if value is None or value == "":
+        return None
+    year = None
+    if isinstance(value, datetime.date):
+        year = value.year
+    elif isinstance(value, int) and not isinstance(value, bool):
+        year = value if 1000 <= value <= 9999 else None
+        if year is None:
+            try:
+                year = parse_date(value).year  # an Excel serial date
+            except ValueError:
+                year = None
+    elif isinstance(value, str):
+        text = clean_text(value)
+        if _YEAR.match(text):
+            year = int(text)
+        elif match := _MONTH_YEAR.match(text):
+            year = int(match.group(1))
+        else:
+            try:
+                year = parse_date(text).year
+            except ValueError:
+                year = None
+    this_year = timezone.localdate().year
+    if year is None or not services.MIN_BIRTH_YEAR <= year <= this_year:
+        raise ValueError(
+            _("“%(value)s” is not a plausible year of birth (%(min)d–%(max)d)")
+            % {"value": cell_text(value), "min": services.MIN_BIRTH_YEAR, "max": this_year}
+        )
+    return year
+
+
+def parse_sex(value: object) -> str:
+    text = fold(cell_text(value)).strip(" .")
+    if not text:
+        return ""
+    if text in _SEX_WORDS:
+        return _SEX_WORDS[text]
+    raise ValueError(_("“%(value)s” is not Nam or Nữ") % {"value": cell_text(value)})
+
+
+def parse_consent(value: object, *, today: datetime.date) -> datetime.date | None:
+    """Consent given: a date, or a yes ("x", "Có", "Đồng ý") meaning today; no or blank → None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return today if value else None
+    if isinstance(value, datetime.date):
+        day = value
+    else:
+        key = fold(cell_text(value)).strip(" .")
+        if key in _YES:
+            return today
+        if key in _NO or not key:
+            return None
+        try:
+            day = parse_date(value)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not Có, Không or a date") % {"value": cell_text(value)}
+            ) from None
+    if day and day > today:
+        raise ValueError(_("The date cannot be in the future."))
+    return day
+
+
+def parse_id_number(value: object) -> str:
+    """The 12 digits of a citizen ID number. Excel keeps a number typed without quotes as a
+    number and drops its leading zeros (019… → 19…): those are put back."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**12:
+        value = str(value).zfill(12) if len(str(value)) >= 10 else str(value)
+    try:
+        return services.normalize_id_number(value)
+    except ValidationError:
+        # The number itself is not repeated in the message: it is personal data.
+        raise ValueError(_("not a 12-digit citizen ID number (CCCD)")) from None
+
+
+def parse_count(value: object, *, low: int, high: int) -> int | None:
+    number = parse_int(value)
+    if number is not None and not low <= number <= high:
+        raise ValueError(
+            _("%(value)s is not plausible (%(low)d to %(high)d)")
+            % {"value": number, "low": low, "high": high}
+        )
+    return number
+
+
+# --- the importer -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    """The rows of one household in the file."""
+
+    key: tuple
+    household: Household | None  # already recorded, or None: created by the first good row
+    data: dict = field(default_factory=dict)  # the household's fields, first value given wins
+    rows: list[PlanRow] = field(default_factory=list)
+    citizens: int = 0
+
+
+@dataclass
+class HouseholdImporter:
+    user: object
+    unit: object
+    kind = "households"
+    title = gettext_lazy("Households and citizens")
+    fields = FIELDS
+    required = REQUIRED
+
+    def _parse(self, row, item: PlanRow, col, resolver: HamletResolver, today) -> dict | None:
+        """Check one row's cells; the parsed values, or None when the row has errors."""
+        v = row.values
+        where = resolver.resolve(
+            commune_name=cell_text(v.get("commune")), hamlet_name=cell_text(v.get("hamlet"))
+        )
+        if where.error:
+            item.fail(col(where.error_field) or col("hamlet"), where.error)
+        head_name = clean_text(cell_text(v.get("head_name")))
+        if not head_name:
+            item.fail(col("head_name"), _("the head of household is empty"))
+        parsed = {
+            "where": where,
+            "head_name": head_name,
+            "address": clean_text(cell_text(v.get("address"))),
+            "name": clean_text(cell_text(v.get("name"))),
+        }
+        checks = {
+            "member_count": lambda x: parse_count(x, low=1, high=services.MAX_MEMBERS),
+            "smartphone_count": lambda x: parse_count(x, low=0, high=services.MAX_SMARTPHONES),
+            "consent_on": lambda x: parse_consent(x, today=today),
+            "birth_year": parse_birth_year,
+            "sex": parse_sex,
+            "id_number": parse_id_number,
+        }
+        sources = {"consent_on": "consent"}
+        for name, check in checks.items():
+            source = sources.get(name, name)
+            try:
+                parsed[name] = check(v.get(source))
+            except ValueError as exc:
+                item.fail(col(source), str(exc))
+        try:
+            parsed["phone"] = normalize_phone(v.get("phone"))
+        except InvalidPhone as exc:
+            item.fail(col("phone"), str(exc))
+        citizen_cells = ("birth_year", "sex", "phone", "id_number")
+        if not parsed["name"] and any(cell_text(v.get(name)) for name in citizen_cells):
+            item.fail(col("name"), _("the citizen's name is empty"))
+        return None if item.errors else parsed
+
+    def plan(self, table: Table) -> Plan:
+        plan = Plan(headers=table.headers)
+        col = lambda name: plan.column(table.columns, name)  # noqa: E731
+        resolver = HamletResolver(self.unit)
+        today = timezone.localdate()
+
+        parsed_rows: list[tuple[PlanRow, dict]] = []
+        for row in table.rows:
+            item = PlanRow(number=row.number, cells=row.cells)
+            plan.rows.append(item)
+            parsed = self._parse(row, item, col, resolver, today)
+            if parsed is not None:
+                if parsed["id_number"]:
+                    parsed["digest"] = services.citizen_id_digest(parsed["id_number"])
+                parsed_rows.append((item, parsed))
+
+        households = {
+            (h.hamlet_id, fold(h.head_name), fold(h.address)): h
+            for h in Household.objects.within(self.unit)
+        }
+        by_name: dict[tuple, list[Citizen]] = {}
+        for citizen in Citizen.objects.within(self.unit):
+            key = (citizen.household_id, citizen.search_key, citizen.birth_year)
+            by_name.setdefault(key, []).append(citizen)
+        digests = {p["digest"] for _item, p in parsed_rows if p.get("digest")}
+        by_digest = {
+            c.id_number_digest: c for c in Citizen.objects.filter(id_number_digest__in=digests)
+        }
+
+        groups: dict[tuple, _Group] = {}
+        seen: dict[tuple, int] = {}
+        digest_rows: dict[str, int] = {}
+        named: dict[tuple, tuple[int, str]] = {}
+        new_hamlets: dict[tuple, str] = {}
+        for item, p in parsed_rows:
+            where = p["where"]
+            hamlet_key = (
+                where.hamlet.pk if where.hamlet else (where.commune.pk, fold(where.new_hamlet_name))
+            )
+            hh_key = (hamlet_key, fold(p["head_name"]), fold(p["address"]))
+            digest = p.get("digest", "")
+            if not p["name"]:
+                identity: tuple = ("household",)
+            elif digest:
+                identity = ("id", digest)
+            else:
+                identity = ("name", fold(p["name"]), p["birth_year"])
+            if (hh_key, identity) in seen:
+                item.fail("", _("repeats row %(row)d") % {"row": seen[(hh_key, identity)]})
+                continue
+            name_key = (hh_key, fold(p["name"]), p["birth_year"])
+            if p["name"] and name_key in named:
+                # The same name and year twice in one household is one person, unless both
+                # rows give different citizen ID numbers (as citizen_create decides).
+                other_row, other_digest = named[name_key]
+                if not digest or not other_digest or digest == other_digest:
+                    item.fail("", _("repeats row %(row)d") % {"row": other_row})
+                    continue
+            if digest and digest in digest_rows:
+                item.fail(
+                    col("id_number"),
+                    _("the same citizen ID number is on row %(row)d")
+                    % {"row": digest_rows[digest]},
+                )
+                continue
+
+            household = households.get(hh_key) if where.hamlet else None
+            citizen = None
+            if p["name"]:
+                citizen = by_digest.get(digest) if digest else None
+                if citizen is not None and (
+                    household is None or citizen.household_id != household.pk
+                ):
+                    item.fail(
+                        col("id_number"),
+                        _("this citizen ID number is already registered in another household"),
+                    )
+                    continue
+                if citizen is None and household is not None:
+                    candidates = by_name.get((household.pk, fold(p["name"]), p["birth_year"]), [])
+                    if digest:
+                        candidates = [c for c in candidates if not c.id_number_digest]
+                    citizen = candidates[0] if candidates else None
+
+            seen[(hh_key, identity)] = item.number
+            if p["name"]:
+                named.setdefault(name_key, (item.number, digest))
+            if digest:
+                digest_rows[digest] = item.number
+            group = groups.get(hh_key)
+            if group is None:
+                group = groups[hh_key] = _Group(key=hh_key, household=household)
+                group.data = {"head_name": p["head_name"], "address": p["address"]}
+            for name in ("member_count", "smartphone_count", "consent_on"):
+                if group.data.get(name) is None and p[name] is not None:
+                    group.data[name] = p[name]
+            group.rows.append(item)
+            group.citizens += 1 if p["name"] else 0
+
+            place = where.hamlet.name if where.hamlet else where.new_hamlet_name
+            if where.new_hamlet_name:
+                new_hamlets[hamlet_key] = f"{where.new_hamlet_name} ({where.commune.name})"
+            item.data = {
+                "hamlet_id": where.hamlet.pk if where.hamlet else None,
+                "commune_id": where.commune.pk if where.commune else None,
+                "new_hamlet": where.new_hamlet_name,
+                "group": hh_key,
+                "household": group.data,  # shared by the group's rows, complete after the pass
+                "household_id": household.pk if household else None,
+                "name": p["name"],
+                "birth_year": p["birth_year"],
+                "sex": p["sex"],
+                "phone": p["phone"],
+                "id_number": p["id_number"],
+                "citizen_id": citizen.pk if citizen else None,
+            }
+            head = p["head_name"] + (f", {p['address']}" if p["address"] else "")
+            item.summary = f"{p['name']} → {head} · {place}" if p["name"] else f"{head} · {place}"
+            if household is None or (p["name"] and citizen is None):
+                item.action = Action.CREATE
+            elif citizen is not None:
+                item.changes = self._citizen_changes(citizen, p, by_id=bool(digest))
+                item.action = Action.UPDATE if item.changes else Action.UNCHANGED
+            else:
+                item.action = Action.UNCHANGED
+
+        new_households = 0
+        for group in groups.values():
+            if group.household is None:
+                new_households += 1
+                if group.data.get("member_count") is None:
+                    group.data["member_count"] = min(max(1, group.citizens), services.MAX_MEMBERS)
+                continue
+            changes = self._household_changes(group.household, group.data)
+            if changes:
+                first = group.rows[0]
+                first.data["household_changes"] = True
+                first.changes = changes + first.changes
+                if first.action == Action.UNCHANGED:
+                    first.action = Action.UPDATE
+
+        plan.notes = [_("New hamlet: %(name)s") % {"name": n} for n in sorted(new_hamlets.values())]
+        if new_households:
+            plan.notes.append(_("New households: %(count)d") % {"count": new_households})
+        return plan
+
+    @staticmethod
+    def _citizen_changes(citizen: Citizen, p: dict, *, by_id: bool) -> list[str]:
+        changes = []
+        if by_id and p["name"] != citizen.full_name:
+            changes.append(_("name"))
+        if by_id and p["birth_year"] and p["birth_year"] != citizen.birth_year:
+            changes.append(_("year of birth"))
+        if p["sex"] and p["sex"] != citizen.sex:
+            changes.append(_("sex"))
+        if p["phone"] and p["phone"] != citizen.phone:
+            changes.append(_("phone"))
+        if p.get("digest") and not citizen.id_number_digest:
+            changes.append(_("citizen ID number"))
+        return changes
+
+    @staticmethod
+    def _household_changes(household: Household, data: dict) -> list[str]:
+        changes = []
+        if data.get("member_count") not in (None, household.member_count):
+            changes.append(_("members"))
+        if data.get("smartphone_count") not in (None, household.smartphone_count):
+            changes.append(_("smartphones"))
+        if data.get("consent_on") and not household.consent_on:
+            changes.append(_("consent"))
+        return changes
+
+    @transaction.atomic
+    def apply(self, plan: Plan) -> dict[str, int]:
+        from areas.models import AdministrativeUnit
+
+        result = {"created": 0, "updated": 0, "hamlets": 0, "households": 0, "citizens": 0}
+        hamlets: dict[tuple, AdministrativeUnit] = {}
+        households: dict[tuple, Household] = {}
+        for item in plan.good:
+            d = item.data
+            group_data = d["household"]
+            household = households.get(d["group"])
+            if household is None and d["household_id"]:
+                household = Household.objects.select_related("hamlet").get(pk=d["household_id"])
+                households[d["group"]] = household
+            if household is None:
+                household = services.household_create(
+                    hamlet=self._hamlet(d, hamlets, result),
+                    head_name=group_data["head_name"],
+                    address=group_data["address"],
+                    member_count=group_data["member_count"],
+                    smartphone_count=group_data.get("smartphone_count") or 0,
+                    consent_on=group_data.get("consent_on"),
+                    recorded_by=self.user,
+                )
+                households[d["group"]] = household
+                result["households"] += 1
+            elif d.get("household_changes"):
+                services.household_update(
+                    household=household,
+                    head_name=household.head_name,
+                    address=household.address,
+                    member_count=group_data.get("member_count") or household.member_count,
+                    smartphone_count=group_data["smartphone_count"]
+                    if group_data.get("smartphone_count") is not None
+                    else household.smartphone_count,
+                    consent_on=household.consent_on or group_data.get("consent_on"),
+                    recorded_by=self.user,
+                )
+            if d["citizen_id"]:
+                citizen = Citizen.objects.select_related("household__hamlet").get(
+                    pk=d["citizen_id"]
+                )
+                services.citizen_update(
+                    citizen=citizen,
+                    full_name=d["name"] if d["id_number"] else citizen.full_name,
+                    birth_year=d["birth_year"] or citizen.birth_year,
+                    sex=d["sex"] or citizen.sex,
+                    phone=d["phone"] or citizen.phone,
+                    id_number=d["id_number"],
+                )
+            elif d["name"]:
+                services.citizen_create(
+                    household=household,
+                    full_name=d["name"],
+                    birth_year=d["birth_year"],
+                    sex=d["sex"],
+                    phone=d["phone"],
+                    id_number=d["id_number"],
+                )
+                result["citizens"] += 1
+            result["created" if item.action == Action.CREATE else "updated"] += 1
+        return result
+
+    @staticmethod
+    def _hamlet(d: dict, hamlets: dict, result: dict):
+        from areas.models import AdministrativeUnit
+
+        if d["hamlet_id"]:
+            return AdministrativeUnit.objects.get(pk=d["hamlet_id"])
+        key = (d["commune_id"], fold(d["new_hamlet"]))
+        if key not in hamlets:
+            commune = AdministrativeUnit.objects.get(pk=d["commune_id"])
+            hamlets[key] = hamlet_create(commune=commune, name=d["new_hamlet"])
+            result["hamlets"] += 1
+        return hamlets[key]

@@ -1,0 +1,297 @@
+"""Writes to households and citizens: recording, editing, and keeping citizen ID numbers out.
+
+A citizen ID number (CCCD, 12 digits) is never stored: we keep a keyed HMAC of it (to match
+the same person across imports and refuse duplicates) and its last four digits (to show it
+masked). The key comes from ``settings.CITIZEN_ID_KEY``, or is derived from ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from areas.models import AdministrativeUnit, Level
+from core.phones import InvalidPhone, normalize_phone
+from core.text import clean_text, fold
+
+from .models import Citizen, Household
+
+ID_NUMBER_LENGTH = 12
+MIN_BIRTH_YEAR = 1900
+MAX_MEMBERS = 60  # the database's plausibility limit (household_member_count_plausible)
+MAX_SMARTPHONES = 60  # household_smartphones_plausible
+_ID_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+# --- citizen ID numbers ------------------------------------------------------------------------
+
+
+def _citizen_id_key() -> bytes:
+    key = getattr(settings, "CITIZEN_ID_KEY", None)
+    if key:
+        return key if isinstance(key, bytes) else str(key).encode()
+    return hashlib.sha256(b"citizen-id:" + settings.SECRET_KEY.encode()).digest()
+
+
+def normalize_id_number(raw: object) -> str:
+    """The 12 digits of a citizen ID number ("" if blank); spaces, dots and dashes dropped.
+
+    Raises ``ValidationError`` on "id_number" when what is left is not exactly 12 digits.
+    """
+    text = _ID_SEPARATORS.sub("", clean_text("" if raw is None else str(raw)))
+    if not text:
+        return ""
+    if not (text.isascii() and text.isdigit() and len(text) == ID_NUMBER_LENGTH):
+        raise ValidationError(
+            {"id_number": _("A citizen ID number (CCCD) has exactly 12 digits.")},
+            code="invalid_id_number",
+        )
+    return text
+
+
+def citizen_id_digest(number: str) -> str:
+    """HMAC-SHA256 (hex) of a citizen ID number's 12 digits: what is stored to match it."""
+    digits = _ID_SEPARATORS.sub("", number)
+    return hmac.new(_citizen_id_key(), digits.encode(), hashlib.sha256).hexdigest()
+
+
+def _check_id_not_registered(citizen: Citizen) -> None:
+    if not citizen.id_number_digest:
+        return
+    other = (
+        Citizen.objects.filter(id_number_digest=citizen.id_number_digest)
+        .exclude(pk=citizen.pk)
+        .select_related("household")
+        .first()
+    )
+    if other is None:
+        return
+    # Name the place only when it is the citizen's own hamlet: whoever edits this household
+    # sees that hamlet anyway. Elsewhere may be outside their area, so it stays unnamed.
+    if other.household.hamlet_id == citizen.household.hamlet_id:
+        message = _("This citizen ID number is already registered in %(hamlet)s.") % {
+            "hamlet": citizen.household.hamlet.name
+        }
+    else:
+        message = _("This citizen ID number is already registered in another area.")
+    raise ValidationError({"id_number": message}, code="duplicate_id_number")
+
+
+# --- shared checks -----------------------------------------------------------------------------
+
+
+def clean_phone(raw, *, field: str = "phone") -> str:
+    try:
+        return normalize_phone(raw)
+    except InvalidPhone as exc:
+        raise ValidationError({field: str(exc)}) from exc
+
+
+def _check_hamlet(hamlet: AdministrativeUnit) -> None:
+    if hamlet.level != Level.HAMLET:
+        raise ValidationError(
+            {"hamlet": _("A household belongs to a hamlet or residential group.")}
+        )
+    if not hamlet.is_current:
+        raise ValidationError({"hamlet": _("This hamlet is no longer in force.")})
+
+
+def _check_counts(member_count: int, smartphone_count: int) -> None:
+    errors = {}
+    if member_count is None or not 1 <= member_count <= MAX_MEMBERS:
+        errors["member_count"] = _("A household has between 1 and %(max)d members.") % {
+            "max": MAX_MEMBERS
+        }
+    if smartphone_count is None or not 0 <= smartphone_count <= MAX_SMARTPHONES:
+        errors["smartphone_count"] = _(
+            "The number of smartphones must be between 0 and %(max)d."
+        ) % {"max": MAX_SMARTPHONES}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_consent_date(consent_on: datetime.date | None) -> None:
+    if consent_on and consent_on > timezone.localdate():
+        raise ValidationError({"consent_on": _("The date cannot be in the future.")})
+
+
+def _household_key(head_name: str, address: str) -> str:
+    return fold(f"{head_name} {address}")
+
+
+def _check_household_not_recorded(household: Household) -> None:
+    if not household.head_name:
+        return  # full_clean says the name is required
+    duplicate = Household.objects.filter(
+        hamlet=household.hamlet, search_key=household.search_key
+    ).exclude(pk=household.pk)
+    if duplicate.exists():
+        raise ValidationError(
+            {
+                "head_name": _(
+                    "This household (same head and address) is already recorded in this hamlet."
+                )
+            }
+        )
+
+
+# --- households --------------------------------------------------------------------------------
+
+
+def household_create(
+    *,
+    hamlet: AdministrativeUnit,
+    head_name: str,
+    address: str = "",
+    member_count: int = 1,
+    smartphone_count: int = 0,
+    consent_on: datetime.date | None = None,
+    recorded_by=None,
+) -> Household:
+    _check_hamlet(hamlet)
+    _check_counts(member_count, smartphone_count)
+    _check_consent_date(consent_on)
+    household = Household(
+        hamlet=hamlet,
+        head_name=clean_text(head_name),
+        address=clean_text(address),
+        member_count=member_count,
+        smartphone_count=smartphone_count,
+        consent_on=consent_on,
+        consent_recorded_by=recorded_by if consent_on else None,
+    )
+    household.search_key = _household_key(household.head_name, household.address)
+    _check_household_not_recorded(household)
+    household.full_clean()
+    household.save()
+    return household
+
+
+def household_update(
+    *,
+    household: Household,
+    hamlet: AdministrativeUnit | None = None,
+    head_name: str,
+    address: str,
+    member_count: int,
+    smartphone_count: int,
+    consent_on: datetime.date | None,
+    recorded_by=None,
+) -> Household:
+    """Edit a household; ``hamlet`` moves it (to a current hamlet) when given and different."""
+    if hamlet is not None and hamlet.pk != household.hamlet_id:
+        _check_hamlet(hamlet)
+        household.hamlet = hamlet
+    _check_counts(member_count, smartphone_count)
+    if consent_on != household.consent_on:
+        _check_consent_date(consent_on)
+        household.consent_recorded_by = recorded_by if consent_on else None
+    household.head_name = clean_text(head_name)
+    household.address = clean_text(address)
+    household.member_count = member_count
+    household.smartphone_count = smartphone_count
+    household.consent_on = consent_on
+    household.search_key = _household_key(household.head_name, household.address)
+    _check_household_not_recorded(household)
+    household.full_clean()
+    household.save()
+    return household
+
+
+# --- citizens ----------------------------------------------------------------------------------
+
+
+def _check_birth_year(birth_year: int | None) -> None:
+    if birth_year is None:
+        return
+    this_year = timezone.localdate().year
+    if not MIN_BIRTH_YEAR <= birth_year <= this_year:
+        raise ValidationError(
+            {
+                "birth_year": _("The year of birth must be between %(min)d and %(max)d.")
+                % {"min": MIN_BIRTH_YEAR, "max": this_year}
+            }
+        )
+
+
+def _set_id_number(citizen: Citizen, number: str) -> None:
+    citizen.id_number_digest = citizen_id_digest(number) if number else ""
+    citizen.id_number_last4 = number[-4:] if number else ""
+
+
+def _check_not_recorded_twice(citizen: Citizen) -> None:
+    """The same name and year of birth twice in one household is the same person, unless
+    both carry different citizen ID numbers."""
+    if not citizen.search_key:
+        return
+    same = citizen.household.citizens.filter(
+        search_key=citizen.search_key, birth_year=citizen.birth_year
+    ).exclude(pk=citizen.pk)
+    if citizen.id_number_digest:
+        same = same.filter(id_number_digest__in=["", citizen.id_number_digest])
+    if same.exists():
+        raise ValidationError(
+            {"full_name": _("This person is already recorded in this household.")}
+        )
+
+
+def _save_citizen(citizen: Citizen) -> Citizen:
+    _check_birth_year(citizen.birth_year)
+    _check_id_not_registered(citizen)
+    _check_not_recorded_twice(citizen)
+    citizen.full_clean()
+    citizen.save()
+    return citizen
+
+
+def citizen_create(
+    *,
+    household: Household,
+    full_name: str,
+    birth_year: int | None = None,
+    sex: str = "",
+    phone: str = "",
+    id_number: str = "",
+) -> Citizen:
+    citizen = Citizen(
+        household=household,
+        full_name=clean_text(full_name),
+        birth_year=birth_year,
+        sex=sex or "",
+        phone=clean_phone(phone),
+    )
+    citizen.search_key = fold(citizen.full_name)
+    _set_id_number(citizen, normalize_id_number(id_number))
+    return _save_citizen(citizen)
+
+
+def citizen_update(
+    *,
+    citizen: Citizen,
+    full_name: str,
+    birth_year: int | None,
+    sex: str,
+    phone: str,
+    id_number: str = "",
+    clear_id_number: bool = False,
+) -> Citizen:
+    """Edit a citizen. The ID number is not stored, so it cannot be shown back: an empty
+    ``id_number`` keeps the recorded one, a new one replaces it, ``clear_id_number`` drops it."""
+    citizen.full_name = clean_text(full_name)
+    citizen.search_key = fold(citizen.full_name)
+    citizen.birth_year = birth_year
+    citizen.sex = sex or ""
+    citizen.phone = clean_phone(phone)
+    number = normalize_id_number(id_number)
+    if number:
+        _set_id_number(citizen, number)
+    elif clear_id_number:
+        _set_id_number(citizen, "")
+    return _save_citizen(citizen)

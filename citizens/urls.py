@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "citizens"
+
+urlpatterns = [
+    path("", views.household_list, name="household-list"),
+    path("new/", views.household_create, name="household-create"),
+    path("<int:pk>/", views.household_detail, name="household-detail"),
+    path("<int:pk>/edit/", views.household_edit, name="household-edit"),
+    path("<int:pk>/citizens/new/", views.citizen_add, name="citizen-add"),
+    path("citizens/", views.citizen_list, name="citizen-list"),
+    path("citizens/<int:pk>/edit/", views.citizen_edit, name="citizen-edit"),
+]

@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from areas import selectors as area_selectors
+from core.exports import csv_response, xlsx_response
+from core.forms import add_service_errors
+from core.pagination import paginate, query_without_page
+from core.phones import mask_phone
+
+from . import selectors, services
+from .forms import CitizenForm, HouseholdForm
+from .models import Sex
+
+
+def can_edit_households(user) -> bool:
+    """Area officers and admins keep the registry; a team leader records the households of
+    their own hamlet (their scope). Province officers read."""
+    return user.can_manage_registry or user.role == Role.TEAM_LEADER
+
+
+def _require_household_editor(user) -> None:
+    if not can_edit_households(user):
+        raise PermissionDenied
+
+
+def _export(request, filename: str, headers: list[str], rows):
+    if request.GET.get("export") == "csv":
+        return csv_response(f"{filename}.csv", headers, rows)
+    return xlsx_response(f"{filename}.xlsx", headers, rows)
+
+
+def _with_masked_phones(citizens) -> list:
+    citizens = list(citizens)
+    for citizen in citizens:
+        citizen.masked_phone = mask_phone(citizen.phone)
+    return citizens
+
+
+# --- Households ------------------------------------------------------------------------------
+
+
+@login_required
+def household_list(request):
+    unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
+    search = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "hamlet")
+    households = selectors.households_for_user(
+        user=request.user, unit=unit, search=search, sort=sort
+    )
+    if request.GET.get("export") in ("xlsx", "csv"):
+        headers = [
+            _("Commune"),
+            _("Hamlet"),
+            _("Head of household"),
+            _("House number / address"),
+            _("Members"),
+            _("Smartphones"),
+            _("Citizens recorded"),
+            _("Consent given on"),
+        ]
+        rows = (
+            (
+                h.hamlet.parent.name,
+                h.hamlet.name,
+                h.head_name,
+                h.address,
+                h.member_count,
+                h.smartphone_count,
+                h.citizen_count,
+                h.consent_on,
+            )
+            for h in households.iterator(chunk_size=2000)
+        )
+        return _export(request, "ho-gia-dinh", headers, rows)
+    return render(
+        request,
+        "citizens/household_list.html",
+        {
+            "page": paginate(request, households),
+            "page_query": query_without_page(request),
+            "counts": selectors.household_counts(households=households),
+            "hamlets": area_selectors.hamlets_for_user(user=request.user),
+            "unit": unit,
+            "search": search,
+            "sort": sort,
+            "can_edit": can_edit_households(request.user),
+            "can_import": request.user.can_manage_registry,
+        },
+    )
+
+
+@login_required
+def household_detail(request, pk: int):
+    household = selectors.get_household_for_user(user=request.user, pk=pk)
+    citizens = _with_masked_phones(selectors.household_citizens(household=household))
+    return render(
+        request,
+        "citizens/household_detail.html",
+        {
+            "household": household,
+            "citizens": citizens,
+            "breadcrumbs": area_selectors.unit_breadcrumbs(unit=household.hamlet, user=request.user)
+            + [household.hamlet],
+            "can_edit": can_edit_households(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_create(request):
+    _require_household_editor(request.user)
+    hamlets = area_selectors.hamlets_for_user(user=request.user)
+    initial = {"hamlet": request.GET.get("hamlet")} if request.GET.get("hamlet") else {}
+    form = HouseholdForm(request.POST or None, hamlets=hamlets, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(**form.cleaned_data, recorded_by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Household of %(name)s recorded.") % {"name": household.head_name}
+            )
+            return redirect("citizens:household-detail", pk=household.pk)
+    return render(request, "citizens/household_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request, pk: int):
+    _require_household_editor(request.user)
+    household = selectors.get_household_for_user(user=request.user, pk=pk)
+    hamlets = area_selectors.hamlets_for_user(user=request.user)
+    form = HouseholdForm(
+        request.POST or None,
+        hamlets=hamlets,
+        initial={
+            "hamlet": household.hamlet_id,
+            "head_name": household.head_name,
+            "address": household.address,
+            "member_count": household.member_count,
+            "smartphone_count": household.smartphone_count,
+            "consent_on": household.consent_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(
+                household=household, **form.cleaned_data, recorded_by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Household saved."))
+            return redirect("citizens:household-detail", pk=household.pk)
+    return render(request, "citizens/household_form.html", {"form": form, "household": household})
+
+
+# --- Citizens --------------------------------------------------------------------------------
+
+
+@login_required
+def citizen_list(request):
+    unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
+    sex = request.GET.get("sex", "")
+    sex = sex if sex in Sex.values else ""
+    search = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "household")
+    citizens = selectors.citizens_for_user(
+        user=request.user, unit=unit, search=search, sex=sex, sort=sort
+    )
+    if request.GET.get("export") in ("xlsx", "csv"):
+        # For officers: full phones, but never the citizen ID number (it is not even stored).
+        headers = [
+            _("Commune"),
+            _("Hamlet"),
+            _("Head of household"),
+            _("House number / address"),
+            _("Full name"),
+            _("Year of birth"),
+            _("Sex"),
+            _("Phone"),
+        ]
+        rows = (
+            (
+                c.household.hamlet.parent.name,
+                c.household.hamlet.name,
+                c.household.head_name,
+                c.household.address,
+                c.full_name,
+                c.birth_year,
+                c.get_sex_display(),
+                c.phone,
+            )
+            for c in citizens.iterator(chunk_size=2000)
+        )
+        return _export(request, "nhan-khau", headers, rows)
+    page = paginate(request, citizens)
+    page.object_list = _with_masked_phones(page.object_list)
+    return render(
+        request,
+        "citizens/citizen_list.html",
+        {
+            "page": page,
+            "page_query": query_without_page(request),
+            "hamlets": area_selectors.hamlets_for_user(user=request.user),
+            "unit": unit,
+            "sex": sex,
+            "sexes": Sex.choices,
+            "search": search,
+            "sort": sort,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def citizen_add(request, pk: int):
+    _require_household_editor(request.user)
+    household = selectors.get_household_for_user(user=request.user, pk=pk)
+    form = CitizenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            citizen = services.citizen_create(household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s added to the household.") % {"name": citizen.full_name}
+            )
+            return redirect("citizens:household-detail", pk=household.pk)
+    return render(request, "citizens/citizen_form.html", {"form": form, "household": household})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def citizen_edit(request, pk: int):
+    _require_household_editor(request.user)
+    citizen = selectors.get_citizen_for_user(user=request.user, pk=pk)
+    form = CitizenForm(
+        request.POST or None,
+        citizen=citizen,
+        initial={
+            "full_name": citizen.full_name,
+            "birth_year": citizen.birth_year,
+            "sex": citizen.sex,
+            "phone": citizen.phone,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.citizen_update(citizen=citizen, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Citizen saved."))
+            return redirect("citizens:household-detail", pk=citizen.household_id)
+    return render(
+        request,
+        "citizens/citizen_form.html",
+        {"form": form, "household": citizen.household, "citizen": citizen},
+    )
