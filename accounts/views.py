@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.exports import export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 
@@ -28,6 +29,27 @@ def user_list(request):
     if role not in Role.values:
         role = ""
     users = selectors.users_for_user(user=request.user, search=search, role=role)
+    if wants_export(request):
+        headers = [
+            _("Username"),
+            _("Full name"),
+            _("E-mail"),
+            _("Role"),
+            _("Works in"),
+            _("Status"),
+        ]
+        rows = (
+            (
+                u.username,
+                u.name,
+                u.email,
+                u.get_role_display(),
+                u.scope_unit.name,
+                _("active") if u.is_active else _("deactivated"),
+            )
+            for u in users.iterator(chunk_size=2000)
+        )
+        return export_response(request, "tai-khoan", headers, rows)
     return render(
         request,
         "accounts/user_list.html",

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.exports import export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 
@@ -29,6 +30,13 @@ def unit_detail(request, pk: int):
     search = request.GET.get("q", "").strip()
     include_closed = request.GET.get("closed") == "1"
     children = selectors.unit_children(unit=unit, search=search, include_closed=include_closed)
+    if wants_export(request):
+        headers = [_("Name"), _("Code"), _("Level"), _("Units below"), _("valid until")]
+        rows = (
+            (c.name, c.code, c.get_level_display(), c.child_count, c.valid_to)
+            for c in children.iterator(chunk_size=2000)
+        )
+        return export_response(request, f"don-vi-{unit.code}", headers, rows)
     return render(
         request,
         "areas/unit_detail.html",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from areas import selectors as area_selectors
-from core.exports import csv_response, xlsx_response
+from core.exports import export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 from core.phones import mask_phone
@@ -30,12 +30,6 @@ def _require_household_editor(user) -> None:
         raise PermissionDenied
 
 
-def _export(request, filename: str, headers: list[str], rows):
-    if request.GET.get("export") == "csv":
-        return csv_response(f"{filename}.csv", headers, rows)
-    return xlsx_response(f"{filename}.xlsx", headers, rows)
-
-
 def _with_masked_phones(citizens) -> list:
     citizens = list(citizens)
     for citizen in citizens:
@@ -54,7 +48,7 @@ def household_list(request):
     households = selectors.households_for_user(
         user=request.user, unit=unit, search=search, sort=sort
     )
-    if request.GET.get("export") in ("xlsx", "csv"):
+    if wants_export(request):
         headers = [
             _("Commune"),
             _("Hamlet"),
@@ -78,7 +72,7 @@ def household_list(request):
             )
             for h in households.iterator(chunk_size=2000)
         )
-        return _export(request, "ho-gia-dinh", headers, rows)
+        return export_response(request, "ho-gia-dinh", headers, rows)
     return render(
         request,
         "citizens/household_list.html",
@@ -177,7 +171,7 @@ def citizen_list(request):
     citizens = selectors.citizens_for_user(
         user=request.user, unit=unit, search=search, sex=sex, sort=sort
     )
-    if request.GET.get("export") in ("xlsx", "csv"):
+    if wants_export(request):
         # For officers: full phones, but never the citizen ID number (it is not even stored).
         headers = [
             _("Commune"),
@@ -202,7 +196,7 @@ def citizen_list(request):
             )
             for c in citizens.iterator(chunk_size=2000)
         )
-        return _export(request, "nhan-khau", headers, rows)
+        return export_response(request, "nhan-khau", headers, rows)
     page = paginate(request, citizens)
     page.object_list = _with_masked_phones(page.object_list)
     return render(

@@ -173,3 +173,15 @@ def xlsx_response(
     return FileResponse(
         spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
+
+
+def wants_export(request) -> bool:
+    """Lists export exactly what they show when asked with ?export=xlsx or ?export=csv."""
+    return request.GET.get("export") in ("xlsx", "csv")
+
+
+def export_response(request, stem: str, headers: list[str], rows: Iterable[Sequence[object]]):
+    """The list as the user filtered it, as CSV (?export=csv) or Excel (anything else)."""
+    if request.GET.get("export") == "csv":
+        return csv_response(f"{stem}.csv", headers, rows)
+    return xlsx_response(f"{stem}.xlsx", headers, rows)

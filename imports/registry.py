@@ -6,10 +6,12 @@ from django.http import Http404
 
 from citizens.importers import HouseholdImporter
 from teams.importers import RosterImporter
+from training.importers import AttendanceImporter
 
 IMPORTERS = {
     RosterImporter.kind: RosterImporter,
     HouseholdImporter.kind: HouseholdImporter,
+    AttendanceImporter.kind: AttendanceImporter,
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +25,8 @@ def _importer(batch: ImportBatch):
 
 def batch_plan(*, batch: ImportBatch) -> Plan:
     """Read the stored file and check every row against the database as it is now."""
+    if not batch.data:
+        raise SheetError(_("This upload is older than a week; its file is no longer kept."))
     importer = _importer(batch)
     table = read_for_import(importer, bytes(batch.data), batch.filename, max_bytes=MAX_UPLOAD_BYTES)
     return importer.plan(table)
@@ -69,3 +73,18 @@ def batch_error_workbook(*, batch: ImportBatch) -> bytes:
     headers = [*plan.headers, _("Error")]
     rows = [[*row.cells, row.reason] for row in plan.errors]
     return xlsx_bytes(headers, rows, sheet_title=_("Errors"))
+
+
+# Uploaded files hold personal data (names, phones, citizen ID numbers): keep them only as long
+# as an officer may still need the preview or the error workbook.
+KEEP_UPLOADS_FOR = datetime.timedelta(days=7)
+
+
+def batches_purge(*, now: datetime.datetime | None = None) -> int:
+    """Erase the stored files of uploads older than KEEP_UPLOADS_FOR; keep the record."""
+    cutoff = (now or timezone.now()) - KEEP_UPLOADS_FOR
+    return (
+        ImportBatch.objects.filter(created_at__lt=cutoff)
+        .exclude(data=b"")
+        .update(data=b"", updated_at=timezone.now())
+    )

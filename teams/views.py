@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from areas import selectors as area_selectors
-from core.exports import csv_response, xlsx_response
+from core.exports import export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 
@@ -20,12 +20,6 @@ from .models import Affiliation, MemberRole, TeamStatus
 def _require_registry_manager(user) -> None:
     if not user.can_manage_registry:
         raise PermissionDenied
-
-
-def _export(request, filename: str, headers: list[str], rows):
-    if request.GET.get("export") == "csv":
-        return csv_response(f"{filename}.csv", headers, rows)
-    return xlsx_response(f"{filename}.xlsx", headers, rows)
 
 
 # --- Teams -----------------------------------------------------------------------------------
@@ -42,7 +36,7 @@ def team_list(request):
     teams = selectors.teams_for_user(
         user=request.user, unit=unit, status=status, search=search, sort=sort
     )
-    if request.GET.get("export") in ("xlsx", "csv"):
+    if wants_export(request):
         headers = [
             _("Commune"),
             _("Hamlet"),
@@ -64,7 +58,7 @@ def team_list(request):
             )
             for t in teams.iterator(chunk_size=2000)
         )
-        return _export(request, "to-cong-nghe-so", headers, rows)
+        return export_response(request, "to-cong-nghe-so", headers, rows)
     return render(
         request,
         "teams/team_list.html",
@@ -107,7 +101,7 @@ def team_create(request):
 def team_detail(request, pk: int):
     team = selectors.get_team_for_user(user=request.user, pk=pk)
     current, former = selectors.team_roster(team=team)
-    if request.GET.get("export") in ("xlsx", "csv"):
+    if wants_export(request):
         headers = [
             _("Full name"),
             _("Phone"),
@@ -127,7 +121,7 @@ def team_detail(request, pk: int):
             )
             for m in current + former
         )
-        return _export(request, f"thanh-vien-{team.hamlet.code}", headers, rows)
+        return export_response(request, f"thanh-vien-{team.hamlet.code}", headers, rows)
     return render(
         request,
         "teams/team_detail.html",
@@ -220,7 +214,7 @@ def member_list(request):
         search=search,
         sort=sort,
     )
-    if request.GET.get("export") in ("xlsx", "csv"):
+    if wants_export(request):
         headers = [
             _("Commune"),
             _("Hamlet"),
@@ -244,7 +238,7 @@ def member_list(request):
             )
             for m in members.iterator(chunk_size=2000)
         )
-        return _export(request, "thanh-vien-to-cong-nghe-so", headers, rows)
+        return export_response(request, "thanh-vien-to-cong-nghe-so", headers, rows)
     return render(
         request,
         "teams/member_list.html",

@@ -131,7 +131,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic task is declared here, in one place.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Uploaded spreadsheets carry personal data: erase their files after a week.
+    "purge-old-uploads": {"task": "imports.purge_old_uploads", "schedule": 6 * 60 * 60},
+}
 
 # --- Accounts (custom user, allauth: username or e-mail login, no open sign-up).
 AUTH_USER_MODEL = "accounts.User"

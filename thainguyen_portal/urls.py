@@ -15,6 +15,7 @@ urlpatterns = [
     path("teams/", include("teams.urls")),
     path("directory/", team_directory, name="directory"),
     path("households/", include("citizens.urls")),
+    path("courses/", include("training.urls")),
     path("imports/", include("imports.urls")),
     path("apps/", include("apps_catalog.urls")),
     path("accounts/", include("allauth.urls")),

@@ -261,3 +261,9 @@ def test_add_user_refuses_a_role_that_does_not_fit_the_unit(tree):
             "add_user", "x3", "--role", "area_officer", "--unit", "00000", "--password", PW
         )
     assert not User.objects.filter(username__in=["x2", "x3"]).exists()
+
+
+def test_accounts_export_lists_only_the_area(client_for, officer_a, officer_b, leader_a):
+    response = client_for(officer_a).get(reverse("accounts:user-list"), {"export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "dinhhoa" in text and "trungkien" in text and "daitu" not in text

@@ -66,7 +66,7 @@ def test_a_household_is_refused_in_a_commune_instead_of_a_hamlet(tree):
     with pytest.raises(ValidationError) as exc:
         services.household_create(hamlet=tree.commune_a, head_name="Ma Văn Sơn")
     assert error_messages(exc, "hamlet") == [
-        "A household belongs to a hamlet or residential group."
+        "Hộ gia đình phải thuộc một thôn, xóm hoặc tổ dân phố."
     ]
 
 
@@ -83,10 +83,8 @@ def test_implausible_member_and_smartphone_counts_are_refused_by_field(tree):
         services.household_create(
             hamlet=tree.hamlet_a, head_name="Ma Văn Sơn", member_count=0, smartphone_count=61
         )
-    assert error_messages(exc, "member_count") == ["A household has between 1 and 60 members."]
-    assert error_messages(exc, "smartphone_count") == [
-        "The number of smartphones must be between 0 and 60."
-    ]
+    assert error_messages(exc, "member_count") == ["Số nhân khẩu của hộ từ 1 đến 60."]
+    assert error_messages(exc, "smartphone_count") == ["Số điện thoại thông minh phải từ 0 đến 60."]
 
 
 def test_a_consent_date_in_the_future_is_refused(tree):
@@ -102,7 +100,7 @@ def test_the_same_household_cannot_be_recorded_twice_in_a_hamlet(tree, household
             hamlet=tree.hamlet_a, head_name="luu van binh", address="so 12, duong trung kien"
         )
     assert error_messages(exc, "head_name") == [
-        "This household (same head and address) is already recorded in this hamlet."
+        "Hộ này (cùng chủ hộ và địa chỉ) đã có trong thôn, tổ."
     ]
     # Same head, another address: another household.
     services.household_create(hamlet=tree.hamlet_a, head_name="Lưu Văn Bình", address="Số 14")
@@ -194,7 +192,7 @@ def test_a_dedicated_citizen_id_key_takes_precedence_over_the_secret_key():
 def test_a_citizen_id_number_that_is_not_exactly_12_digits_is_refused(household, bad):
     with pytest.raises(ValidationError) as exc:
         services.citizen_create(household=household, full_name="Nguyễn Văn Đức", id_number=bad)
-    assert error_messages(exc, "id_number") == ["A citizen ID number (CCCD) has exactly 12 digits."]
+    assert error_messages(exc, "id_number") == ["Số CCCD gồm đúng 12 chữ số."]
     assert not Citizen.objects.exists()
 
 
@@ -204,7 +202,7 @@ def test_a_citizen_id_number_registered_in_the_same_hamlet_names_that_hamlet(tre
     with pytest.raises(ValidationError) as exc:
         services.citizen_create(household=neighbour, full_name="Ma Văn Sơn", id_number=ID_NUMBER)
     assert error_messages(exc, "id_number") == [
-        "This citizen ID number is already registered in Tổ dân phố Trung Kiên."
+        "Số CCCD này đã được ghi nhận tại Tổ dân phố Trung Kiên."
     ]
 
 
@@ -214,7 +212,7 @@ def test_a_citizen_id_number_registered_elsewhere_does_not_say_where(tree, house
     with pytest.raises(ValidationError) as exc:
         services.citizen_create(household=far_away, full_name="Trần Văn Nam", id_number=ID_NUMBER)
     message = error_messages(exc, "id_number")[0]
-    assert message == "This citizen ID number is already registered in another area."
+    assert message == "Số CCCD này đã được ghi nhận ở địa bàn khác."
     assert "Trung Kiên" not in message
 
 
@@ -223,7 +221,7 @@ def test_an_implausible_birth_year_is_refused(household, year):
     with pytest.raises(ValidationError) as exc:
         services.citizen_create(household=household, full_name="Nguyễn Văn Đức", birth_year=year)
     assert error_messages(exc, "birth_year") == [
-        f"The year of birth must be between 1900 and {timezone.localdate().year}."
+        f"Năm sinh phải từ 1900 đến {timezone.localdate().year}."
     ]
 
 
@@ -237,9 +235,7 @@ def test_the_same_person_cannot_be_recorded_twice_in_a_household(household):
     services.citizen_create(household=household, full_name="Nguyễn Văn Đức", birth_year=1985)
     with pytest.raises(ValidationError) as exc:
         services.citizen_create(household=household, full_name="nguyen van duc", birth_year=1985)
-    assert error_messages(exc, "full_name") == [
-        "This person is already recorded in this household."
-    ]
+    assert error_messages(exc, "full_name") == ["Người này đã có trong hộ."]
     services.citizen_create(household=household, full_name="Nguyễn Văn Đức", birth_year=2015)
     assert household.citizens.count() == 2
 

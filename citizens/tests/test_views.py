@@ -105,7 +105,7 @@ def test_households_search_ignores_accents_and_matches_the_house_number(
     for words in ("luu van", "LƯU VĂN", "so 12", "12", "Số 12"):
         found = [h.head_name for h in client.get(url, {"q": words}).context["page"]]
         assert found == ["Lưu Văn Bình"], words
-    assert "No household matches these filters." in page(client.get(url, {"q": "khong co"}))
+    assert "Không có hộ nào phù hợp." in page(client.get(url, {"q": "khong co"}))
 
 
 def test_households_can_be_filtered_by_hamlet(client_for, officer_a, household_a, tree):
@@ -126,7 +126,7 @@ def test_households_can_be_filtered_by_hamlet(client_for, officer_a, household_a
 
 def test_an_empty_area_shows_how_to_start(client_for, officer_a):
     response = client_for(officer_a).get(reverse("citizens:household-list"))
-    assert "No households recorded in your area yet." in page(response)
+    assert "Địa bàn của bạn chưa ghi nhận hộ nào." in page(response)
     assert reverse("imports:upload", args=["households"]) in page(response)
 
 
@@ -310,9 +310,7 @@ def test_household_form_errors_keep_what_was_typed(client_for, officer_a, househ
             "smartphone_count": "0",
         },
     )
-    assert "This household (same head and address) is already recorded in this hamlet." in page(
-        response
-    )
+    assert "Hộ này (cùng chủ hộ và địa chỉ) đã có trong thôn, tổ." in page(response)
     assert Household.objects.count() == 1
 
 
@@ -411,7 +409,7 @@ def test_citizen_form_errors_keep_what_was_typed(client_for, officer_a, househol
     assert 'value="Lưu Thị Mai"' in html and 'value="0388 111 222"' in html
     assert 'value="1850"' in html
     # The service stops at the first problem it finds; the ID number is checked first.
-    assert "A citizen ID number (CCCD) has exactly 12 digits." in html
+    assert "Số CCCD gồm đúng 12 chữ số." in html
     assert household_a.citizens.count() == 2
 
 
@@ -422,9 +420,7 @@ def test_a_duplicate_citizen_id_number_is_shown_beside_the_field(
         reverse("citizens:citizen-add", args=[household_a.pk]),
         {"full_name": "Lưu Thị Mai", "id_number": ID_NUMBER},
     )
-    assert "This citizen ID number is already registered in Tổ dân phố Trung Kiên." in page(
-        response
-    )
+    assert "Số CCCD này đã được ghi nhận tại Tổ dân phố Trung Kiên." in page(response)
 
 
 def test_an_empty_citizen_name_gets_djangos_required_message(client_for, officer_a, household_a):
