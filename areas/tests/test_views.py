@@ -197,6 +197,8 @@ def test_a_future_closing_date_is_refused_and_the_hamlet_stays_open(client_for, 
 def test_the_units_list_exports_what_it_shows(client_for, officer_a, tree):
     from tests.workbooks import read_rows
 
-    response = client_for(officer_a).get(detail(tree.district_a), {"export": "xlsx", "q": "cho chu"})
+    response = client_for(officer_a).get(
+        detail(tree.district_a), {"export": "xlsx", "q": "cho chu"}
+    )
     rows = read_rows(b"".join(response.streaming_content))
     assert [r[:2] for r in rows[1:]] == [["Thị trấn Chợ Chu", "05536"]]
