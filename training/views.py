@@ -1,0 +1,320 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.exports import export_response, wants_export
+from core.forms import add_service_errors
+from core.pagination import paginate, query_without_page
+
+from . import selectors, services
+from .forms import CompletionForm, CourseCreateForm, CourseForm, SessionForm, TickForm, TraineeForm
+from .permissions import can_manage_training
+
+
+def _require_training_manager(user) -> None:
+    if not can_manage_training(user):
+        raise PermissionDenied
+
+
+def _with_search(url: str, search: str) -> str:
+    return f"{url}?{urlencode({'q': search})}" if search else url
+
+
+# --- Courses ---------------------------------------------------------------------------------
+
+
+@login_required
+def course_list(request):
+    search = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "-starts")
+    courses = selectors.courses_for_user(user=request.user, search=search, sort=sort)
+    if wants_export(request):
+        headers = [
+            _("Course"),
+            _("Organised by"),
+            _("For whom"),
+            _("Starts on"),
+            _("Ends on"),
+            _("Sessions"),
+            _("Trainees"),
+            _("Completed"),
+        ]
+        rows = (
+            (
+                c.name,
+                c.unit.name,
+                c.audience,
+                c.starts_on,
+                c.ends_on,
+                c.session_count,
+                c.trainee_count,
+                c.completed_count,
+            )
+            for c in courses.iterator(chunk_size=2000)
+        )
+        return export_response(request, "khoa-tap-huan", headers, rows)
+    return render(
+        request,
+        "training/course_list.html",
+        {
+            "page": paginate(request, courses),
+            "page_query": query_without_page(request),
+            "search": search,
+            "sort": sort,
+            "can_manage": can_manage_training(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_create(request):
+    _require_training_manager(request.user)
+    units = selectors.course_units_for_user(user=request.user)
+    form = CourseCreateForm(
+        request.POST or None, units=units, initial={"unit": request.user.scope_unit_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Course “%(name)s” created.") % {"name": course.name})
+            return redirect("training:course-detail", pk=course.pk)
+    return render(request, "training/course_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request, pk: int):
+    _require_training_manager(request.user)
+    course = selectors.get_course_for_user(user=request.user, pk=pk)
+    form = CourseForm(
+        request.POST or None,
+        initial={
+            "name": course.name,
+            "audience": course.audience,
+            "description": course.description,
+            "starts_on": course.starts_on,
+            "ends_on": course.ends_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(course=course, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Course saved."))
+            return redirect("training:course-detail", pk=course.pk)
+    return render(request, "training/course_form.html", {"form": form, "course": course})
+
+
+@login_required
+def course_detail(request, pk: int):
+    course = selectors.get_course_for_user(user=request.user, pk=pk)
+    search = request.GET.get("q", "").strip()
+    trainees = selectors.trainees_for_course(course=course, search=search)
+    if wants_export(request):
+        headers = [
+            _("Full name"),
+            _("Phone"),
+            _("Position and workplace"),
+            _("Works in"),
+            _("Sessions attended"),
+            _("Completed on"),
+        ]
+        rows = (
+            (t.name, t.phone, t.workplace, t.unit.name, t.attended_count, t.completed_on)
+            for t in trainees.iterator(chunk_size=2000)
+        )
+        return export_response(request, f"hoc-vien-khoa-{course.pk}", headers, rows)
+    can_manage = can_manage_training(request.user)
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "course": course,
+            "sessions": selectors.course_sessions(course=course),
+            "page": paginate(request, trainees),
+            "page_query": query_without_page(request),
+            "search": search,
+            "can_manage": can_manage,
+            "trainee_form": (
+                TraineeForm(units=selectors.trainee_units(course=course)) if can_manage else None
+            ),
+        },
+    )
+
+
+# --- Sessions --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_add(request, pk: int):
+    _require_training_manager(request.user)
+    course = selectors.get_course_for_user(user=request.user, pk=pk)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_add(course=course, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Session of %(day)s added.") % {"day": f"{session.held_on:%d/%m/%Y}"}
+            )
+            return redirect("training:course-detail", pk=course.pk)
+    return render(request, "training/session_form.html", {"form": form, "course": course})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_remove(request, pk: int):
+    _require_training_manager(request.user)
+    session = selectors.get_session_for_user(user=request.user, pk=pk)
+    course = session.course
+    error = ""
+    if request.method == "POST":
+        try:
+            services.session_remove(session=session)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Session removed."))
+            return redirect("training:course-detail", pk=course.pk)
+    return render(
+        request,
+        "training/confirm.html",
+        {
+            "course": course,
+            "error": error,
+            "title": _("Remove the session of %(day)s?") % {"day": f"{session.held_on:%d/%m/%Y}"},
+            "warning": _(
+                "The session is deleted. Only a session recorded by mistake, that nobody "
+                "attended, can be removed."
+            ),
+            "confirm": _("Yes, remove the session"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_attendance(request, pk: int):
+    """Tick who attended a session; the search box narrows the list, the rest is kept."""
+    _require_training_manager(request.user)
+    session = selectors.get_session_for_user(user=request.user, pk=pk)
+    course = session.course
+    search = request.GET.get("q", "").strip()
+    trainees = list(selectors.trainees_for_course(course=course, search=search))
+    all_ids = course.trainees.values_list("pk", flat=True)
+    form = TickForm(request.POST or None, trainee_ids=all_ids)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.attendance_set(
+                session=session,
+                trainee_ids=form.cleaned_data["ticked"],
+                among=form.cleaned_data["shown"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(present)d present at this session.")
+                % {"present": result["present"]},
+            )
+            url = reverse("training:session-attendance", args=[session.pk])
+            return HttpResponseRedirect(_with_search(url, search))
+    if form.is_bound:
+        ticked = {int(v) for v in request.POST.getlist("ticked") if v.isdigit()}
+    else:
+        ticked = selectors.attendee_ids(session=session)
+    return render(
+        request,
+        "training/attendance.html",
+        {
+            "course": course,
+            "session": session,
+            "trainees": trainees,
+            "ticked": ticked,
+            "form": form,
+            "search": search,
+        },
+    )
+
+
+# --- Trainees and completion -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trainee_add(request, pk: int):
+    _require_training_manager(request.user)
+    course = selectors.get_course_for_user(user=request.user, pk=pk)
+    form = TraineeForm(request.POST or None, units=selectors.trainee_units(course=course))
+    if request.method == "POST" and form.is_valid():
+        try:
+            trainee = services.trainee_add(course=course, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s added to the course.") % {"name": trainee.name})
+            return redirect("training:course-detail", pk=course.pk)
+    return render(request, "training/trainee_form.html", {"form": form, "course": course})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def completion(request, pk: int):
+    """Tick who completed the course (a filtered list changes only the trainees it shows)."""
+    _require_training_manager(request.user)
+    course = selectors.get_course_for_user(user=request.user, pk=pk)
+    search = request.GET.get("q", "").strip()
+    trainees = list(selectors.trainees_for_course(course=course, search=search))
+    all_ids = course.trainees.values_list("pk", flat=True)
+    form = CompletionForm(request.POST or None, trainee_ids=all_ids)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.completion_set(
+                course=course,
+                trainee_ids=form.cleaned_data["ticked"],
+                completed_on=form.cleaned_data["completed_on"],
+                among=form.cleaned_data["shown"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Completion saved: %(completed)d newly completed, %(uncompleted)d cleared.")
+                % result,
+            )
+            url = reverse("training:completion", args=[course.pk])
+            return HttpResponseRedirect(_with_search(url, search))
+    if form.is_bound:
+        ticked = {int(v) for v in request.POST.getlist("ticked") if v.isdigit()}
+    else:
+        ticked = {t.pk for t in trainees if t.completed_on}
+    return render(
+        request,
+        "training/completion.html",
+        {
+            "course": course,
+            "trainees": trainees,
+            "ticked": ticked,
+            "form": form,
+            "search": search,
+        },
+    )
