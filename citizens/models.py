@@ -117,3 +117,88 @@ class Citizen(TimeStampedModel):
     @property
     def masked_id_number(self) -> str:
         return f"••••••••{self.id_number_last4}" if self.id_number_last4 else ""
+
+
+class VisitQuerySet(models.QuerySet):
+    def within(self, unit: AdministrativeUnit) -> VisitQuerySet:
+        return self.filter(household__hamlet__path__startswith=unit.path)
+
+    def for_user(self, user) -> VisitQuerySet:
+        return scope_filter(self, user, unit="household__hamlet")
+
+
+class Visit(TimeStampedModel):
+    """A team's visit to a household on a day: who went, what was done (the assistances).
+
+    Recorded once per ``client_uuid`` (generated on the phone): a repeated submission, even
+    after a lost response or from an offline outbox, returns the same visit.
+    """
+
+    client_uuid = models.UUIDField(unique=True, editable=False)
+    # SHA-256 of the submission's content: the same uuid with other content is a conflict.
+    content_digest = models.CharField(max_length=64, editable=False)
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="visits"
+    )
+    # Derived by the server at recording time, never taken from the client.
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_visits"
+    )
+    visited_on = models.DateField(_("visited on"))
+    members_present = models.ManyToManyField(
+        "teams.TeamMember", blank=True, related_name="visits", verbose_name=_("members present")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [
+            # Visits of a household (field home progress) and by day (roll-ups).
+            models.Index(fields=["household", "visited_on"], name="visit_household_day"),
+            models.Index(fields=["visited_on"], name="visit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.visited_on:%d/%m/%Y}"
+
+
+class Assistance(TimeStampedModel):
+    """One citizen helped with one app, and what was achieved, during a visit.
+
+    A citizen counts once per app however many visits helped them: figures count distinct
+    (citizen, app); repeated help stays recorded here as history.
+    """
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="assistances")
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="assistances"
+    )
+    app = models.ForeignKey(
+        "apps_catalog.App", verbose_name=_("app"), on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.ForeignKey(
+        "apps_catalog.Outcome",
+        verbose_name=_("outcome"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("assistance")
+        verbose_name_plural = _("assistances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "citizen", "app", "outcome"], name="assistance_once_per_visit"
+            ),
+        ]
+        indexes = [
+            # Distinct citizens per app (figures) and a citizen's history.
+            models.Index(fields=["app", "citizen"], name="assistance_app_citizen"),
+        ]

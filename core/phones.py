@@ -134,3 +134,13 @@ def mask_phone(phone: str) -> str:
     if len(phone) <= 7:
         return _MASK * max(len(phone) - 3, 0) + phone[-3:]
     return phone[:4] + _MASK * (len(phone) - 7) + phone[-3:]
+
+
+def clean_phone(raw: str | int | float | None, *, field: str = "phone") -> str:
+    """``normalize_phone`` for services: a bad number is a ValidationError on ``field``."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return normalize_phone(raw)
+    except InvalidPhone as exc:
+        raise ValidationError({field: str(exc)}) from exc

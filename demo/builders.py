@@ -240,7 +240,7 @@ def seed_accounts(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
 
 
 def seed_demo(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
-    from .registry import seed_households, seed_teams, seed_training
+    from .registry import seed_households, seed_teams, seed_training, seed_visits
 
     seed_units(log)
     seed_hamlets(log)
@@ -248,4 +248,5 @@ def seed_demo(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
     seed_teams(log)
     seed_households(log)
     seed_training(log)
+    seed_visits(log)
     return logins

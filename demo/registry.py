@@ -387,3 +387,92 @@ def seed_training(log: Callable[[str], None]) -> None:
                 batch_size=2000,
             )
     log(f"Training: {Course.objects.count()} courses, {Trainee.objects.count()} trainees.")
+
+
+def seed_visits(log: Callable[[str], None]) -> None:
+    """Visits over the last months in the sampled hamlets, recorded by each team's leader."""
+    import hashlib
+    import uuid
+
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from accounts.services import user_create
+    from apps_catalog.models import App
+    from citizens.models import Assistance, Visit
+
+    from .builders import DEMO_PASSWORD
+
+    if Visit.objects.exists():
+        log("Visits: already there, nothing added.")
+        return
+    rng = random.Random("visits")
+    today = timezone.localdate()
+    apps = list(App.objects.prefetch_related("outcomes"))
+    weights = {
+        "vneid": 5,
+        "c-thainguyen": 4,
+        "vssid": 3,
+        "so-suc-khoe": 3,
+        "thainguyen-id": 2,
+        "dvc-quoc-gia": 2,
+        "so-tay-dang-vien": 1,
+    }
+    hamlet_ids = Household.objects.values_list("hamlet_id", flat=True).distinct()
+    teams = Team.objects.active().filter(hamlet_id__in=hamlet_ids).select_related("hamlet")
+    with transaction.atomic():
+        for team in teams:
+            leader = team.members.current().filter(role=MemberRole.LEADER).first()
+            if leader.user_id is None:
+                leader.user = user_create(
+                    actor=None,
+                    username=f"tt-{team.hamlet.code}".lower(),
+                    name=leader.name,
+                    role=Role.TEAM_LEADER,
+                    scope_unit=team.hamlet,
+                    password=DEMO_PASSWORD,
+                )
+                leader.save(update_fields=["user"])
+            present = [leader] + list(team.members.current().exclude(pk=leader.pk)[:1])
+            visits, plans = [], []
+            for household in Household.objects.filter(hamlet=team.hamlet).prefetch_related(
+                "citizens"
+            ):
+                if rng.random() > 0.7:
+                    continue
+                for _ in range(rng.choice([1, 1, 1, 2, 3])):
+                    day = today - datetime.timedelta(days=rng.randrange(0, 180))
+                    visit = Visit(
+                        client_uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
+                        content_digest=hashlib.sha256(
+                            f"demo-{household.pk}-{day}".encode()
+                        ).hexdigest(),
+                        household=household,
+                        team=team,
+                        recorded_by=leader.user,
+                        visited_on=day,
+                    )
+                    visits.append(visit)
+                    citizens = list(household.citizens.all())
+                    helped = rng.sample(citizens, min(len(citizens), rng.choice([1, 1, 2, 3])))
+                    plans.append(
+                        [
+                            (c, app, rng.choice(list(app.outcomes.all())))
+                            for c in helped
+                            for app in {
+                                rng.choices(apps, [weights.get(a.slug, 1) for a in apps])[0]
+                            }
+                        ]
+                    )
+            Visit.objects.bulk_create(visits)
+            Visit.members_present.through.objects.bulk_create(
+                Visit.members_present.through(visit=v, teammember=m)
+                for v in visits
+                for m in present
+            )
+            Assistance.objects.bulk_create(
+                Assistance(visit=v, citizen=c, app=a, outcome=o)
+                for v, plan in zip(visits, plans, strict=True)
+                for c, a, o in plan
+            )
+    log(f"Visits: {Visit.objects.count()} with {Assistance.objects.count()} assistances.")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import AdministrativeUnit, Level
-from core.phones import InvalidPhone, normalize_phone
+from core.phones import clean_phone
 from core.text import clean_text, fold
 
 from .models import MemberRole, Team, TeamMember, TeamStatus
@@ -18,13 +18,6 @@ from .models import MemberRole, Team, TeamMember, TeamStatus
 
 def default_team_name(hamlet: AdministrativeUnit) -> str:
     return f"Tổ công nghệ số cộng đồng {hamlet.name}"
-
-
-def clean_phone(raw, *, field: str = "phone") -> str:
-    try:
-        return normalize_phone(raw)
-    except InvalidPhone as exc:
-        raise ValidationError({field: str(exc)}) from exc
 
 
 def team_create(

@@ -11,19 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import AdministrativeUnit, Level
-from core.phones import InvalidPhone, normalize_phone
+from core.phones import clean_phone
 from core.text import clean_text, fold
 from teams.models import TeamMember
 
 from .models import Attendance, Course, Session, Trainee
-
-
-def clean_phone(raw, *, field: str = "phone") -> str:
-    try:
-        return normalize_phone(raw)
-    except InvalidPhone as exc:
-        raise ValidationError({field: str(exc)}) from exc
-
 
 # --- Courses ---------------------------------------------------------------------------------
 
