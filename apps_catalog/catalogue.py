@@ -59,3 +59,22 @@ CATALOGUE = [
         [("account", "Đã đăng ký tài khoản"), ("submitted", "Đã nộp hồ sơ trực tuyến")],
     ),
 ]
+
+
+def load_catalogue(app_model, outcome_model) -> int:
+    """Create the starting apps and outcomes that are missing; returns how many apps were new.
+
+    Takes the model classes so the data migration (historical models) and seed_demo (after a
+    test flushed the tables) share it.
+    """
+    created = 0
+    for position, (slug, name, description, outcomes) in enumerate(CATALOGUE, start=1):
+        app, is_new = app_model.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "position": position}
+        )
+        created += is_new
+        for rank, (code, label) in enumerate(outcomes, start=1):
+            outcome_model.objects.get_or_create(
+                app=app, code=code, defaults={"name": label, "position": rank}
+            )
+    return created

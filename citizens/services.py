@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import AdministrativeUnit, Level
-from core.phones import clean_phone, normalize_phone
+from core.phones import InvalidPhone, clean_phone, normalize_phone
 from core.text import clean_text, fold
 
 from .models import Assistance, Citizen, Household, Visit
@@ -307,6 +307,14 @@ class VisitConflict(Exception):
 RECORDING_ROLES = {"team_leader", "area_officer"}
 
 
+def _phone_key(raw) -> str:
+    """The phone as it will be stored, or as typed when invalid (the check comes later)."""
+    try:
+        return normalize_phone(raw)
+    except InvalidPhone:
+        return str(raw)
+
+
 def _visit_digest(
     *,
     household: Household,
@@ -324,7 +332,7 @@ def _visit_digest(
         "notes": clean_text(notes),
         "assistances": sorted(
             [
-                a["citizen"].pk if a.get("citizen") else f"new:{a['new_citizen']}",
+                str(a["citizen"].pk) if a.get("citizen") else f"new:{a['new_citizen']}",
                 a["app"].slug,
                 a["outcome"].code,
             ]
@@ -336,7 +344,7 @@ def _visit_digest(
                 clean_text(c["full_name"]),
                 c.get("birth_year"),
                 c.get("sex", ""),
-                normalize_phone(c.get("phone", "")),
+                _phone_key(c.get("phone", "")),
             ]
             for c in new_citizens
         ),

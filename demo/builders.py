@@ -240,8 +240,12 @@ def seed_accounts(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
 
 
 def seed_demo(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
+    from apps_catalog.catalogue import load_catalogue
+    from apps_catalog.models import App, Outcome
+
     from .registry import seed_households, seed_teams, seed_training, seed_visits
 
+    load_catalogue(App, Outcome)  # normally there from the migration; tests may have flushed it
     seed_units(log)
     seed_hamlets(log)
     logins = seed_accounts(log)

@@ -53,9 +53,11 @@ INSTALLED_APPS = [
     "teams",
     "apps_catalog",
     "citizens",
+    "field",
     "training",
     "imports",
     "dashboards",
+    "api",
     "demo",
 ]
 
@@ -202,6 +204,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Thái Nguyên digital-technology teams API",
+    "DESCRIPTION": (
+        "Teams, members, households, citizens, visits and training of the community "
+        "digital-technology teams of Thái Nguyên province. Every list is limited to the "
+        "caller's area. Sign in with the portal session (browser) or send "
+        "`Authorization: Token <token>` (scripts; obtain it at /api/v1/auth/token/)."
+    ),
+    "VERSION": "1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security. Production sets these through the environment (see .env.example).

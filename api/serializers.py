@@ -1,0 +1,354 @@
+"""What the API shows and what it accepts. Serializers validate; services write.
+
+Every id a client sends is looked up within the sender's scope (``ScopedPrimaryKeyRelatedField``):
+an id outside it gets the same "does not exist" answer as an id that was never used.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from apps_catalog.models import App, Outcome
+from areas.models import AdministrativeUnit
+from citizens.models import Assistance, Citizen, Household, Sex, Visit
+from core.phones import InvalidPhone, mask_phone, normalize_phone
+from teams.models import Team, TeamMember
+from training.models import Attendance, Course
+
+
+def drf_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    """A service's django ValidationError as DRF's: {field: [messages]}, and the errors that
+    name no field under "non_field_errors" (as a serializer would put them)."""
+    if hasattr(exc, "error_dict"):
+        detail = {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+    else:
+        detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    return serializers.ValidationError(detail)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id resolved through ``model.objects.for_user(request.user)``: the one door."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.for_user(self.context["request"].user)
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["id", "code", "name", "level", "parent", "valid_from", "valid_to", "is_current"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    hamlet_name = serializers.CharField(source="hamlet.name", read_only=True)
+    commune = serializers.IntegerField(source="hamlet.parent_id", read_only=True)
+    commune_name = serializers.CharField(source="hamlet.parent.name", read_only=True)
+    member_count = serializers.IntegerField(
+        read_only=True, help_text=_("Current members of the team.")
+    )
+
+    class Meta:
+        model = Team
+        fields = [
+            "id",
+            "name",
+            "hamlet",
+            "hamlet_name",
+            "commune",
+            "commune_name",
+            "decision_number",
+            "decision_date",
+            "status",
+            "dissolved_on",
+            "member_count",
+        ]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    hamlet = serializers.IntegerField(source="team.hamlet_id", read_only=True)
+    hamlet_name = serializers.CharField(source="team.hamlet.name", read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = TeamMember
+        fields = [
+            "id",
+            "team",
+            "team_name",
+            "hamlet",
+            "hamlet_name",
+            "name",
+            "phone",
+            "role",
+            "affiliation",
+            "joined_on",
+            "left_on",
+            "is_current",
+            "listed_publicly",
+        ]
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    hamlet_name = serializers.CharField(source="hamlet.name", read_only=True)
+    commune_name = serializers.CharField(source="hamlet.parent.name", read_only=True)
+    citizen_count = serializers.IntegerField(read_only=True, help_text=_("Citizens recorded."))
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "hamlet",
+            "hamlet_name",
+            "commune_name",
+            "head_name",
+            "address",
+            "member_count",
+            "smartphone_count",
+            "consent_on",
+            "citizen_count",
+        ]
+
+
+class CitizenSerializer(serializers.ModelSerializer):
+    """A citizen as officers may see them: phone masked, the ID number only as its last four
+    digits; the keyed hash never leaves the database."""
+
+    hamlet = serializers.IntegerField(source="household.hamlet_id", read_only=True)
+    phone = serializers.SerializerMethodField(help_text=_("Masked: 0912•••678."))
+    masked_id_number = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Citizen
+        fields = [
+            "id",
+            "household",
+            "hamlet",
+            "full_name",
+            "birth_year",
+            "sex",
+            "phone",
+            "masked_id_number",
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_phone(self, citizen: Citizen) -> str:
+        return mask_phone(citizen.phone)
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outcome
+        fields = ["code", "name"]
+
+
+class AppSerializer(serializers.ModelSerializer):
+    outcomes = OutcomeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = App
+        fields = ["id", "slug", "name", "description", "is_active", "outcomes"]
+
+
+class AssistanceSerializer(serializers.ModelSerializer):
+    citizen_name = serializers.CharField(source="citizen.full_name", read_only=True)
+    app = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    outcome = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Assistance
+        fields = ["id", "citizen", "citizen_name", "app", "outcome"]
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    """A recorded visit. ``team`` and ``recorded_by`` are set by the server, never the client."""
+
+    members_present = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    assistances = AssistanceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "client_uuid",
+            "household",
+            "visited_on",
+            "members_present",
+            "notes",
+            "team",
+            "recorded_by",
+            "assistances",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    trainee_count = serializers.IntegerField(read_only=True)
+    completed_count = serializers.IntegerField(read_only=True)
+    session_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "name",
+            "unit",
+            "unit_name",
+            "audience",
+            "description",
+            "starts_on",
+            "ends_on",
+            "trainee_count",
+            "completed_count",
+            "session_count",
+        ]
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    course = serializers.IntegerField(source="session.course_id", read_only=True)
+    course_name = serializers.CharField(source="session.course.name", read_only=True)
+    held_on = serializers.DateField(source="session.held_on", read_only=True)
+    trainee_name = serializers.CharField(source="trainee.name", read_only=True)
+    team_member = serializers.IntegerField(
+        source="trainee.team_member_id", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Attendance
+        fields = [
+            "id",
+            "course",
+            "course_name",
+            "session",
+            "held_on",
+            "trainee",
+            "trainee_name",
+            "team_member",
+        ]
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+class NewCitizenSerializer(serializers.Serializer):
+    ref = serializers.CharField(
+        max_length=40, help_text=_("The submission's own name for this person, e.g. “n1”.")
+    )
+    full_name = serializers.CharField(max_length=150)
+    birth_year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+    def validate_phone(self, value: str) -> str:
+        # Checked here too: the service fingerprints the submission (normalising the phone)
+        # before it validates anything.
+        try:
+            normalize_phone(value)
+        except InvalidPhone as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+        return value
+
+
+class AssistanceInputSerializer(serializers.Serializer):
+    citizen = ScopedPrimaryKeyRelatedField(
+        Citizen,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("A citizen already recorded in the household; or use new_citizen."),
+    )
+    new_citizen = serializers.CharField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The ref of a person in new_citizens."),
+    )
+    app = serializers.SlugRelatedField(
+        slug_field="slug", queryset=App.objects.all(), help_text=_("The app's identifier.")
+    )
+    outcome = serializers.SlugField(help_text=_("The outcome's identifier within that app."))
+
+    def validate(self, attrs: dict) -> dict:
+        if (attrs["citizen"] is None) == (attrs["new_citizen"] in (None, "")):
+            raise serializers.ValidationError(
+                _("Name exactly one person: a recorded citizen or a new citizen.")
+            )
+        app = attrs["app"]
+        outcome = Outcome.objects.filter(app=app, code=attrs["outcome"]).first()
+        if outcome is None:
+            raise serializers.ValidationError(
+                {
+                    "outcome": _("“%(outcome)s” is not an outcome of %(app)s.")
+                    % {"outcome": attrs["outcome"], "app": app.name}
+                }
+            )
+        return {**attrs, "outcome": outcome}
+
+
+class VisitRecordSerializer(serializers.Serializer):
+    """A visit as the phone sends it; ``client_uuid`` makes a repeated submission harmless."""
+
+    client_uuid = serializers.UUIDField(
+        help_text=_("Generated by the client once per visit; sending it again is safe.")
+    )
+    household = ScopedPrimaryKeyRelatedField(Household)
+    visited_on = serializers.DateField()
+    members_present = ScopedPrimaryKeyRelatedField(
+        TeamMember, many=True, required=False, default=list
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    new_citizens = NewCitizenSerializer(many=True, required=False, default=list)
+    assistances = AssistanceInputSerializer(many=True, required=False, default=list)
+
+
+class HouseholdCreateSerializer(serializers.Serializer):
+    hamlet = ScopedPrimaryKeyRelatedField(AdministrativeUnit)
+    head_name = serializers.CharField(max_length=150)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    member_count = serializers.IntegerField(required=False, default=1)
+    smartphone_count = serializers.IntegerField(required=False, default=0)
+    consent_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CitizenCreateSerializer(serializers.Serializer):
+    household = ScopedPrimaryKeyRelatedField(Household)
+    full_name = serializers.CharField(max_length=150)
+    birth_year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        write_only=True,
+        help_text=_("The 12-digit citizen ID number; stored only as a keyed hash."),
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class VisitConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    visit = serializers.IntegerField(required=False)

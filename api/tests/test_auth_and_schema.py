@@ -1,0 +1,117 @@
+"""Signing in to the API (session or token), and the OpenAPI schema with its docs page."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from drf_spectacular.settings import patched_settings
+
+from conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+# What thainguyen_portal/settings.py is to hold (the schema test runs with it).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Thái Nguyên digital-technology teams API",
+    "DESCRIPTION": (
+        "Teams, members, households, citizens, visits and training of the community "
+        "digital-technology teams of Thái Nguyên province. Every list is limited to the "
+        "caller's area. Sign in with the portal session (browser) or send "
+        "`Authorization: Token <token>` (scripts; obtain it at /api/v1/auth/token/)."
+    ),
+    "VERSION": "1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+
+def token_for(api, username: str, password: str):
+    return api.post(
+        reverse("api:token"), {"username": username, "password": password}, format="json"
+    )
+
+
+def test_a_script_obtains_a_token_and_calls_the_api_with_it(api, world, officer_a):
+    response = token_for(api, "dinhhoa", PASSWORD)
+    assert response.status_code == 200
+    token = response.json()["token"]
+
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    teams = api.get(reverse("api:team-list")).json()["results"]
+    assert [team["id"] for team in teams] == [world.team_a.pk]
+
+
+def test_the_same_token_comes_back_on_a_second_request(api, officer_a):
+    first = token_for(api, "dinhhoa", PASSWORD).json()["token"]
+    assert token_for(api, "dinhhoa", PASSWORD).json()["token"] == first
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(api, officer_a):
+    wrong_password = token_for(api, "dinhhoa", "not-the-password")
+    unknown_user = token_for(api, "nobody", PASSWORD)
+    assert wrong_password.status_code == unknown_user.status_code == 400
+    assert wrong_password.json() == unknown_user.json()
+    assert "token" not in wrong_password.json()
+
+
+def test_an_inactive_account_gets_no_token(api, officer_a):
+    officer_a.is_active = False
+    officer_a.save(update_fields=["is_active"])
+    response = token_for(api, "dinhhoa", PASSWORD)
+    assert response.status_code == 400
+    assert response.json() == token_for(api, "nobody", PASSWORD).json()
+
+
+def test_an_unknown_token_is_refused(api, world):
+    api.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+    assert api.get(reverse("api:team-list")).status_code == 401
+
+
+def test_the_browser_session_works_too(api_for, world, officer_a):
+    assert api_for(officer_a).get(reverse("api:team-list")).status_code == 200
+
+
+def test_password_guessing_for_a_token_is_slowed_down(api, officer_a):
+    statuses = [token_for(api, "dinhhoa", f"guess-{n}").status_code for n in range(11)]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429
+
+
+def test_the_schema_validates_without_warnings(tmp_path):
+    # SERVE_* settings shape the served view only and cannot be patched in.
+    patches = {k: v for k, v in SPECTACULAR_SETTINGS.items() if not k.startswith("SERVE_")}
+    with patched_settings(patches):
+        call_command(
+            "spectacular", validate=True, fail_on_warn=True, file=str(tmp_path / "schema.yml")
+        )
+    schema = (tmp_path / "schema.yml").read_text()
+    for path in ("units", "teams", "members", "households", "citizens", "apps", "visits"):
+        assert f"/api/v1/{path}/{{id}}/:" in schema
+    assert "/api/v1/courses/:" in schema and "/api/v1/attendance/:" in schema
+    assert "/api/v1/auth/token/:" in schema
+    assert "visited_from" in schema and "VisitRecordRequest" in schema
+
+
+def test_the_schema_is_served_as_openapi_3(api):
+    response = api.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
+
+
+def test_the_docs_page_uses_our_own_static_files_and_a_separate_script(client):
+    page = client.get(reverse("api:docs"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert "<script>" not in html  # inline scripts would break the Content-Security-Policy
+    policy = dict(d.strip().split(" ", 1) for d in page["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self' 'unsafe-inline'"  # for its three-rule <style> block
+    script = client.get(reverse("api:docs") + "?script=")
+    assert script.status_code == 200
+    assert "SwaggerUIBundle" in script.content.decode()

@@ -1,0 +1,282 @@
+"""The REST API: read-only lists and details scoped to the user, and the writes of the field.
+
+Every queryset starts from ``.for_user(request.user)`` (directly or through the app's selector),
+so an object outside the user's area answers 404. Writes call the same services as the UI.
+"""
+
+from __future__ import annotations
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from apps_catalog.models import App, Outcome
+from areas.models import AdministrativeUnit
+from citizens import services as citizen_services
+from citizens.models import Assistance, Visit
+from citizens.selectors import citizens_for_user, households_for_user
+from teams.selectors import members_for_user, teams_for_user
+from training.models import Attendance, Course
+from training.selectors import courses_for_user
+
+from . import filters, serializers
+from .pagination import ApiPagination
+from .permissions import RegistryWritePermission, VisitWritePermission
+
+# Token first: an unauthenticated request then gets 401 with "WWW-Authenticate: Token".
+API_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List (paginated, filtered) and detail; ``get_queryset`` starts from the user's scope."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [IsAuthenticated]
+    pagination_class = ApiPagination
+    filter_backends = [DjangoFilterBackend]
+
+
+# --- Auth ----------------------------------------------------------------------------------
+
+
+class TokenObtainThrottle(AnonRateThrottle):
+    """Password guessing through the API is slowed like the login form's."""
+
+    scope = "api-token"
+    rate = "10/minute"
+
+
+@extend_schema(
+    request=AuthTokenSerializer,
+    responses={200: serializers.TokenSerializer, 400: OpenApiResponse(description="Wrong login")},
+    summary="Obtain the API token of an account",
+    description=(
+        "Send the username and password; use the token as `Authorization: Token <token>`. "
+        "A wrong password and an unknown or inactive account get the same answer."
+    ),
+    auth=[],
+)
+class AuthTokenCreateApi(ObtainAuthToken):
+    # No session here: the throttle then applies to every caller, and no CSRF token is needed.
+    authentication_classes: list = []
+    throttle_classes = [TokenObtainThrottle]
+
+
+# --- Read-only resources ---------------------------------------------------------------------
+
+
+class UnitViewSet(ScopedReadOnlyViewSet):
+    """Administrative units inside the user's scope (province → district → commune → hamlet)."""
+
+    serializer_class = serializers.UnitSerializer
+    filterset_class = filters.UnitFilterSet
+
+    def get_queryset(self):
+        return AdministrativeUnit.objects.for_user(self.request.user).order_by("path")
+
+
+class TeamViewSet(ScopedReadOnlyViewSet):
+    serializer_class = serializers.TeamSerializer
+    filterset_class = filters.TeamFilterSet
+
+    def get_queryset(self):
+        return teams_for_user(user=self.request.user)
+
+
+class MemberViewSet(ScopedReadOnlyViewSet):
+    """Team members, current and former (``current=true`` for the current ones)."""
+
+    serializer_class = serializers.MemberSerializer
+    filterset_class = filters.MemberFilterSet
+
+    def get_queryset(self):
+        return members_for_user(user=self.request.user, state="")
+
+
+class AppViewSet(ScopedReadOnlyViewSet):
+    """The catalogue of apps and their outcomes: the same for everyone signed in."""
+
+    serializer_class = serializers.AppSerializer
+    filterset_class = filters.AppFilterSet
+
+    def get_queryset(self):
+        return App.objects.prefetch_related(
+            Prefetch("outcomes", queryset=Outcome.objects.order_by("position", "pk"))
+        )
+
+
+class CourseViewSet(ScopedReadOnlyViewSet):
+    serializer_class = serializers.CourseSerializer
+    filterset_class = filters.CourseFilterSet
+
+    def get_queryset(self):
+        return courses_for_user(user=self.request.user)
+
+
+class AttendanceViewSet(ScopedReadOnlyViewSet):
+    """Who attended which session, within the courses the user may see."""
+
+    serializer_class = serializers.AttendanceSerializer
+    filterset_class = filters.AttendanceFilterSet
+
+    def get_queryset(self):
+        courses = Course.objects.for_user(self.request.user)
+        return (
+            Attendance.objects.filter(session__course__in=courses)
+            .select_related("session__course", "trainee")
+            .order_by("-session__held_on", "session_id", "trainee__search_key", "pk")
+        )
+
+
+# --- Households and citizens: read, and add through the registry services -------------------
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.HouseholdCreateSerializer,
+        responses={201: serializers.HouseholdSerializer},
+    )
+)
+class HouseholdViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    parser_classes = [JSONParser]
+    serializer_class = serializers.HouseholdSerializer
+    filterset_class = filters.HouseholdFilterSet
+    permission_classes = [RegistryWritePermission]
+
+    def get_queryset(self):
+        return households_for_user(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        data = _validated(serializers.HouseholdCreateSerializer, request)
+        try:
+            household = citizen_services.household_create(**data, recorded_by=request.user)
+        except DjangoValidationError as exc:
+            raise serializers.drf_validation_error(exc) from exc
+        body = self.get_serializer(self.get_queryset().get(pk=household.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.CitizenCreateSerializer,
+        responses={201: serializers.CitizenSerializer},
+    )
+)
+class CitizenViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Citizens; the phone is masked and the citizen ID number shown only by its last digits."""
+
+    parser_classes = [JSONParser]
+    serializer_class = serializers.CitizenSerializer
+    filterset_class = filters.CitizenFilterSet
+    permission_classes = [RegistryWritePermission]
+
+    def get_queryset(self):
+        return citizens_for_user(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        data = _validated(serializers.CitizenCreateSerializer, request)
+        try:
+            citizen = citizen_services.citizen_create(**data)
+        except DjangoValidationError as exc:
+            raise serializers.drf_validation_error(exc) from exc
+        body = self.get_serializer(self.get_queryset().get(pk=citizen.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+# --- Visits ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Record a visit (safe to repeat)",
+        description=(
+            "Records what a team did at a household. The client generates `client_uuid` once "
+            "per visit: sending the same submission again (a lost answer, an offline outbox) "
+            "returns the visit already recorded with 200 instead of 201. The same "
+            "`client_uuid` with different content is refused with 409 and changes nothing. "
+            "`team` and `recorded_by` are set by the server."
+        ),
+        request=serializers.VisitRecordSerializer,
+        responses={
+            201: OpenApiResponse(serializers.VisitSerializer, description="Recorded."),
+            200: OpenApiResponse(
+                serializers.VisitSerializer, description="Already recorded by an earlier send."
+            ),
+            400: OpenApiResponse(description="Invalid: {field: [messages]}."),
+            403: OpenApiResponse(description="The account's role does not record visits."),
+            409: OpenApiResponse(
+                serializers.VisitConflictSerializer,
+                description="This client_uuid was used for a visit with other content.",
+            ),
+        },
+    )
+)
+class VisitViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    parser_classes = [JSONParser]
+    serializer_class = serializers.VisitSerializer
+    filterset_class = filters.VisitFilterSet
+    permission_classes = [VisitWritePermission]
+
+    def get_queryset(self):
+        assistances = Assistance.objects.select_related("citizen", "app", "outcome").order_by("pk")
+        return Visit.objects.for_user(self.request.user).prefetch_related(
+            "members_present", Prefetch("assistances", queryset=assistances)
+        )
+
+    def create(self, request, *args, **kwargs):
+        data = _validated(serializers.VisitRecordSerializer, request)
+        try:
+            visit, created = citizen_services.visit_record(user=request.user, **data)
+        except citizen_services.VisitConflict as exc:
+            body = {"detail": _("This visit was already recorded with different content.")}
+            # Name the recorded visit only if this user may see it.
+            if self.get_queryset().filter(pk=exc.visit.pk).exists():
+                body["visit"] = exc.visit.pk
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            raise serializers.drf_validation_error(exc) from exc
+        body = self.get_serializer(self.get_queryset().get(pk=visit.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+def _validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+# --- Documentation -----------------------------------------------------------------------------
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN, whatever
+    SPECTACULAR_SETTINGS says; its script comes as a separate file for the CSP."""
+
+    url_name = "api:schema"
+    title = "Thái Nguyên digital-technology teams API"
+
+    @staticmethod
+    def _swagger_ui_resource(filename: str) -> str:
+        return static(f"drf_spectacular_sidecar/swagger-ui-dist/{filename}")
+
+    @staticmethod
+    def _swagger_ui_favicon() -> str:
+        return static("drf_spectacular_sidecar/swagger-ui-dist/favicon-32x32.png")
+
+
+# The Swagger UI page carries a three-rule inline <style> block; allow it on this page only.
+api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(ApiDocsView.as_view())

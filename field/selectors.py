@@ -1,0 +1,125 @@
+"""Reads for the field page: the hamlet a user works in, and everything the phone needs to
+record visits there offline, in a constant number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Subquery, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Role
+from apps_catalog.models import App, Outcome
+from areas.models import AdministrativeUnit, Level
+from citizens.models import Assistance, Citizen, Household, Visit
+from citizens.services import RECORDING_ROLES
+from teams.models import MemberRole, TeamMember, TeamStatus
+
+# Leader, deputy, then members: the order a team lists itself in.
+ROLE_ORDER = Case(
+    When(role=MemberRole.LEADER, then=0), When(role=MemberRole.DEPUTY, then=1), default=2
+)
+
+
+def can_record_visits(user) -> bool:
+    """Who the field page is for: the roles ``visit_record`` accepts."""
+    return user.is_authenticated and (user.is_superuser or user.role in RECORDING_ROLES)
+
+
+def get_field_hamlet_for_user(*, user, hamlet_id: int | None) -> AdministrativeUnit:
+    """Fetch and authorise the hamlet of the field page (404 otherwise).
+
+    A team leader works in their own hamlet (their scope); area officers and admins name a
+    current hamlet inside their scope with ``?hamlet=<id>``.
+    """
+    if not can_record_visits(user):
+        raise Http404
+    if hamlet_id is None:
+        if user.role != Role.TEAM_LEADER:
+            raise Http404
+        hamlet_id = user.scope_unit_id
+    hamlets = (
+        AdministrativeUnit.objects.for_user(user)
+        .current()
+        .filter(level=Level.HAMLET)
+        .select_related("parent")
+    )
+    return get_object_or_404(hamlets, pk=hamlet_id)
+
+
+def field_households(*, user, hamlet: AdministrativeUnit):
+    """The hamlet's households with their citizens, when they were last visited and how many
+    distinct apps their citizens were helped with (two queries: households, citizens)."""
+    last_visit = (
+        Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on").values("visited_on")
+    )
+    apps_helped = (
+        Assistance.objects.filter(citizen__household=OuterRef("pk"))
+        .values("citizen__household")
+        .annotate(n=Count("app", distinct=True))
+        .values("n")
+    )
+    citizens = Citizen.objects.only("id", "household_id", "full_name", "birth_year").order_by(
+        "birth_year", "search_key", "pk"
+    )
+    return (
+        Household.objects.for_user(user)
+        .filter(hamlet=hamlet)
+        .only("id", "head_name", "address", "search_key")
+        .annotate(
+            last_visited_on=Subquery(last_visit[:1]),
+            apps_helped=Coalesce(Subquery(apps_helped, output_field=IntegerField()), 0),
+        )
+        .prefetch_related(Prefetch("citizens", queryset=citizens))
+        .order_by("search_key", "pk")
+    )
+
+
+def field_data(*, user, hamlet: AdministrativeUnit) -> dict:
+    """What the phone keeps to work offline: the hamlet, its team's current members, the apps
+    with their outcomes and the households (six queries whatever the hamlet's size)."""
+    members = list(
+        TeamMember.objects.current()
+        .filter(team__hamlet=hamlet, team__status=TeamStatus.ACTIVE)
+        .select_related("team")
+        .order_by(ROLE_ORDER, "search_key", "pk")
+    )
+    apps = App.objects.active().prefetch_related(
+        Prefetch("outcomes", queryset=Outcome.objects.order_by("position", "pk"))
+    )
+    households = field_households(user=user, hamlet=hamlet)
+    return {
+        "user": {"id": user.pk, "name": str(user)},
+        "hamlet": {
+            "id": hamlet.pk,
+            "name": hamlet.name,
+            "commune": hamlet.parent.name if hamlet.parent else "",
+        },
+        "team": {"id": members[0].team_id, "name": members[0].team.name} if members else None,
+        "me": next((m.pk for m in members if m.user_id == user.pk), None),
+        "members": [{"id": m.pk, "name": m.name, "role": m.get_role_display()} for m in members],
+        "apps": [
+            {
+                "slug": app.slug,
+                "name": app.name,
+                "outcomes": [{"code": o.code, "name": o.name} for o in app.outcomes.all()],
+            }
+            for app in apps
+        ],
+        "households": [
+            {
+                "id": h.pk,
+                "head_name": h.head_name,
+                "address": h.address,
+                "key": h.search_key,
+                "citizens": [
+                    {"id": c.pk, "full_name": c.full_name, "birth_year": c.birth_year}
+                    for c in h.citizens.all()
+                ],
+                "visited": h.last_visited_on is not None,
+                "last_visited_on": h.last_visited_on.isoformat() if h.last_visited_on else None,
+                "apps_helped": h.apps_helped,
+            }
+            for h in households
+        ],
+    }

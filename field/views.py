@@ -1,0 +1,147 @@
+"""The field page for team leaders' phones: a small shell, its data and its service worker.
+
+The shell is the same for every user and hamlet (the hamlet comes from ``?hamlet=`` and
+everything personal from ``data.json``), so the service worker can serve it from its cache
+when the phone has no signal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
+
+from . import selectors
+
+# The REST API's visit endpoint (POST, idempotent on client_uuid).
+VISITS_API_URL = "/api/v1/visits/"
+STATIC_FILES = ("field/field.js", "field/field.css")
+# Bump when the service worker's own logic changes (its caches are named after the version).
+SW_REVISION = "1"
+
+
+def _visits_api_url() -> str:
+    try:
+        return reverse("api:visit-list")
+    except NoReverseMatch:
+        return VISITS_API_URL
+
+
+def _strings() -> dict[str, str]:
+    """What the page's script says, translated here (no JavaScript catalogue to download)."""
+    return {
+        "progress": _("Visited %(done)s/%(total)s households"),
+        "not_visited": _("Not visited"),
+        "visited_on": _("Visited %(date)s"),
+        "apps": _("Apps: %(count)s"),
+        "waiting": _("Waiting to send"),
+        "attention": _("Needs attention"),
+        "outbox": _("To send: %(count)s"),
+        "saved": _("Visit saved."),
+        "saved_offline": _("Saved on this phone: it will be sent when the connection returns."),
+        "sent": _("All visits sent."),
+        "offline": _("No connection: visits stay on this phone until it returns."),
+        "signed_out": _("You are signed out: sign in again to send the visits."),
+        "server_error": _("The server did not answer: trying again later."),
+        "no_match": _("No household matches."),
+        "more": _("Showing %(shown)s of %(total)s: type to narrow down."),
+        "need_person": _("Tick at least one person."),
+        "need_outcome": _("Choose an app and what was done."),
+        "need_name": _("Enter the person's full name."),
+        "bad_year": _("The year of birth has four digits."),
+        "bad_date": _("Choose the date of the visit."),
+        "new_person": _("new"),
+        "storage_error": _("Could not save on this phone."),
+        "logout_warning": _(
+            "%(count)s visits have not been sent yet. Signing out deletes them from this "
+            "phone. Sign out anyway?"
+        ),
+        "logout_offline": _("Signing out needs a connection."),
+        "discard": _("Discard"),
+        "discard_confirm": _("Discard this visit for good? It will not be sent."),
+        "nothing_waiting": _("Nothing waiting to be sent."),
+        "no_team": _("This hamlet has no active team."),
+        "load_error": _("Could not load the household list."),
+        "sign_in": _("Sign in again"),
+        "other_account": _("Recorded by another account: sign in with it to send."),
+    }
+
+
+@login_required
+@ensure_csrf_cookie
+@cache_control(private=True, no_cache=True)
+@gzip_page
+@require_GET
+def home(request):
+    if not selectors.can_record_visits(request.user):
+        raise Http404
+    context = {
+        "strings": _strings(),
+        "api_url": _visits_api_url(),
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+    }
+    return render(request, "field/home.html", context)
+
+
+@login_required
+@never_cache
+@gzip_page
+@require_GET
+def data(request):
+    hamlet_id = request.GET.get("hamlet")
+    if hamlet_id is not None and not hamlet_id.isdigit():
+        raise Http404
+    hamlet = selectors.get_field_hamlet_for_user(
+        user=request.user, hamlet_id=int(hamlet_id) if hamlet_id else None
+    )
+    return JsonResponse(
+        selectors.field_data(user=request.user, hamlet=hamlet),
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
+
+
+def _sw_version(precache: list[str]) -> str:
+    """Changes whenever a cached static file changes: hashed URLs in production, the files'
+    content where they are served from the source folders. (The shell needs none: the
+    worker refreshes it in the background on every visit.)"""
+    digest = hashlib.sha256(f"{SW_REVISION} {precache}".encode())
+    for name in STATIC_FILES:
+        path = finders.find(name)
+        if path:
+            with open(path, "rb") as f:
+                digest.update(f.read())
+    return digest.hexdigest()[:12]
+
+
+# Public (no personal data): an update check while signed out must not get a login redirect.
+@cache_control(no_cache=True)
+@gzip_page
+@require_GET
+def service_worker(request):
+    shell = reverse("field:home")
+    assets = [static(name) for name in STATIC_FILES]
+    context = {
+        "version": _sw_version([shell, *assets]),
+        "shell": json.dumps(shell),
+        "data": json.dumps(reverse("field:data")),
+        "assets": json.dumps(assets),
+        "static_prefix": json.dumps(static("field/")),
+    }
+    response = HttpResponse(
+        render_to_string("field/sw.js", context), content_type="application/javascript"
+    )
+    response["Service-Worker-Allowed"] = shell
+    return response
