@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from apps_catalog.catalogue import CATALOGUE
+from apps_catalog.catalogue import load_catalogue
 from apps_catalog.models import App, Outcome
 from citizens.models import Citizen, Household
 from core.text import fold
@@ -16,14 +16,7 @@ from teams.services import member_add, team_create
 def ensure_app_catalogue() -> None:
     """The catalogue as its data migration loads it: a transactional (browser) test flushes
     the tables when it ends, so the next one starts without it."""
-    for position, (slug, name, description, outcomes) in enumerate(CATALOGUE, start=1):
-        app, _created = App.objects.get_or_create(
-            slug=slug, defaults={"name": name, "description": description, "position": position}
-        )
-        for rank, (code, label) in enumerate(outcomes, start=1):
-            Outcome.objects.get_or_create(
-                app=app, code=code, defaults={"name": label, "position": rank}
-            )
+    load_catalogue(App, Outcome)
 
 
 def hamlet_with_households(
