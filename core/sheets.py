@@ -174,6 +174,21 @@ def _synonym_index(fields: dict[str, list[str]]) -> dict[str, str]:
     return index
 
 
+def _lookup(key: str, index: dict[str, str]) -> str | None:
+    """The field a header names: its exact wording, or a known wording followed by a few more
+    words ("Số điện thoại liên hệ", "Năm sinh (dd/mm/yyyy)"). Only synonyms of two words or
+    more match that way, the longest first, so "Số điện thoại thông minh" stays itself when it
+    is a synonym of its own."""
+    if key in index:
+        return index[key]
+    words = key.split()
+    for size in range(min(len(words) - 1, 6), 1, -1):
+        name = index.get(" ".join(words[:size]))
+        if name is not None and len(words) - size <= 4:
+            return name
+    return None
+
+
 def _at(row: list[object], column: int) -> object:
     return row[column] if column < len(row) else ""
 
@@ -186,9 +201,9 @@ def _match_header(grid: Grid, number: int, index: dict[str, str]) -> tuple[dict[
     columns: dict[str, int] = {}
     width = len(row)
     for column in range(max(len(row), len(above))):
-        name = index.get(header_key(_at(row, column)))
+        name = _lookup(header_key(_at(row, column)), index)
         if name is None:
-            name = index.get(header_key(_at(above, column)))
+            name = _lookup(header_key(_at(above, column)), index)
         if name is not None and name not in columns:
             columns[name] = column
             width = max(width, column + 1)
@@ -201,9 +216,9 @@ def _header_texts(grid: Grid, number: int, width: int, index: dict[str, str]) ->
     headers = []
     for column in range(width):
         own, upper = cell_text(_at(row, column)), cell_text(_at(above, column))
-        if header_key(own) in index or not upper:
+        if _lookup(header_key(own), index) is not None or not upper:
             headers.append(own)
-        elif header_key(upper) in index or not own:
+        elif _lookup(header_key(upper), index) is not None or not own:
             headers.append(upper)
         else:
             headers.append(own)

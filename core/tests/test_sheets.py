@@ -385,3 +385,50 @@ def test_a_blank_number_is_none():
 def test_text_that_is_not_a_whole_number_is_refused(value):
     with pytest.raises(ValueError, match="is not a whole number"):
         parse_int(value)
+
+
+def test_headers_with_a_few_extra_words_still_match_their_field():
+    import io as _io
+
+    import openpyxl as _openpyxl
+
+    book = _openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(
+        ["STT", "Họ và tên thành viên tổ", "Số điện thoại liên hệ", "Năm sinh (dd/mm/yyyy)"]
+    )
+    sheet.append([1, "Nguyễn Văn An", "0912345678", "1990"])
+    out = _io.BytesIO()
+    book.save(out)
+    table = read_table(
+        out.getvalue(),
+        "ds.xlsx",
+        fields={"name": ["Họ và tên"], "phone": ["Số điện thoại"], "birth": ["Năm sinh"]},
+        required={"name", "phone", "birth"},
+    )
+    assert table.columns == {"name": 1, "phone": 2, "birth": 3}
+    assert table.rows[0].values["phone"] == "0912345678"
+
+
+def test_an_exact_synonym_wins_over_a_longer_wording_of_another_field():
+    import io as _io
+
+    import openpyxl as _openpyxl
+
+    book = _openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Chủ hộ", "Số điện thoại", "Số điện thoại thông minh"])
+    sheet.append(["Nguyễn Văn An", "0912345678", 2])
+    out = _io.BytesIO()
+    book.save(out)
+    table = read_table(
+        out.getvalue(),
+        "ds.xlsx",
+        fields={
+            "head": ["Chủ hộ"],
+            "phone": ["Số điện thoại"],
+            "smartphones": ["Số điện thoại thông minh"],
+        },
+        required={"head"},
+    )
+    assert table.columns == {"head": 0, "phone": 1, "smartphones": 2}
