@@ -68,11 +68,14 @@ FIELDS = {
 }
 REQUIRED = {"hamlet", "name"}
 
+# How offices write the role in the team ("Tổ trưởng", "TT", "Tổ phó tổ CNSCĐ", "Thành viên").
 _ROLE_WORDS = {
-    MemberRole.LEADER: ("to truong", "truong to", "truong"),
-    MemberRole.DEPUTY: ("to pho", "pho to", "pho", "pho to truong"),
-    MemberRole.MEMBER: ("thanh vien", "tv", "to vien", ""),
+    MemberRole.DEPUTY: ("to pho", "pho to", "pho to truong", "tp", "pho"),
+    MemberRole.LEADER: ("to truong", "truong to", "tt", "truong"),
+    MemberRole.MEMBER: ("thanh vien", "tv", "to vien", "uy vien", ""),
 }
+
+
 _AFFILIATION_WORDS = [
     (
         Affiliation.HAMLET_HEAD,
@@ -95,9 +98,10 @@ _AFFILIATION_WORDS = [
 
 
 def parse_role(text: str) -> str | None:
-    key = fold(text).strip(" .")
+    """The team role, or None when the cell says something else (e.g. a job title)."""
+    key = " ".join(fold(text).replace(".", "").split())
     for role, words in _ROLE_WORDS.items():
-        if key in words:
+        if key in words or any(key.startswith(f"{w} to") for w in words if " " in w):
             return role
     return None
 

@@ -316,3 +316,25 @@ def test_the_ui_import_preview_page_queries_do_not_grow_with_rows(
     # session, user, scope unit, batch, communes+hamlets inside, communes outside, teams+members
     with django_assert_max_num_queries(9):
         client.get(reverse("imports:preview", args=[batch.pk]))
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Tổ trưởng", "leader"),
+        ("TỔ TRƯỞNG", "leader"),
+        ("T.T", "leader"),
+        ("Tổ trưởng tổ CNSCĐ", "leader"),
+        ("Phó tổ trưởng", "deputy"),
+        ("Tổ phó", "deputy"),
+        ("Tổ phó tổ công nghệ số", "deputy"),
+        ("Thành viên", "member"),
+        ("", "member"),
+        ("Trưởng thôn", None),
+        ("Chủ tịch", None),
+    ],
+)
+def test_team_roles_are_read_as_offices_write_them(text, role):
+    from teams.importers import parse_role
+
+    assert parse_role(text) == role
