@@ -201,3 +201,19 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _app_catalogue_after_flush(request):
+    """A transactional test (browser, concurrency) empties every table when it ends, the app
+    catalogue that a data migration loaded included; give each such test its catalogue back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from apps_catalog.catalogue import load_catalogue
+        from apps_catalog.models import App, Outcome
+
+        load_catalogue(App, Outcome)
