@@ -40,7 +40,7 @@ class HamletResolver:
 
     unit: AdministrativeUnit
     communes: dict[str, list[AdministrativeUnit]] = field(default_factory=dict)
-    hamlets: dict[tuple[int, str], AdministrativeUnit] = field(default_factory=dict)
+    hamlets: dict[tuple[int, str], list[AdministrativeUnit]] = field(default_factory=dict)
     hamlets_by_name: dict[str, list[AdministrativeUnit]] = field(default_factory=dict)
     outside: set[str] = field(default_factory=set)
 
@@ -51,7 +51,7 @@ class HamletResolver:
                 self.communes.setdefault(key, []).append(commune)
         for hamlet in current.within(self.unit).filter(level=Level.HAMLET):
             for key in {fold(hamlet.name), bare(hamlet.name, _HAMLET_TYPES)}:
-                self.hamlets[(hamlet.parent_id, key)] = hamlet
+                self.hamlets.setdefault((hamlet.parent_id, key), []).append(hamlet)
                 self.hamlets_by_name.setdefault(key, []).append(hamlet)
         self._units = {u.pk: u for group in self.communes.values() for u in group}
         # Names of communes that exist elsewhere: a row naming one is outside the officer's area.
@@ -82,9 +82,19 @@ class HamletResolver:
         keys = (fold(hamlet_name), bare(hamlet_name, _HAMLET_TYPES))
         if commune is not None:
             for key in keys:
-                hamlet = self.hamlets.get((commune.pk, key))
-                if hamlet is not None:
-                    return Resolved(commune=commune, hamlet=hamlet)
+                matches = self.hamlets.get((commune.pk, key), [])
+                if len(matches) == 1:
+                    return Resolved(commune=commune, hamlet=matches[0])
+                if len(matches) > 1:
+                    return Resolved(
+                        commune=commune,
+                        error=_(
+                            "several hamlets of %(commune)s are called “%(name)s”: "
+                            "write the full name (Thôn…, Xóm…, Tổ dân phố…)"
+                        )
+                        % {"commune": commune.name, "name": hamlet_name},
+                        error_field="hamlet",
+                    )
             return Resolved(commune=commune, new_hamlet_name=hamlet_name)
         # No commune given, officer of a district: the hamlet's name must say which one it is.
         for key in keys:

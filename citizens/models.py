@@ -105,6 +105,13 @@ class Citizen(TimeStampedModel):
                 | (Q(birth_year__gte=1900) & Q(birth_year__lte=2100)),
                 name="citizen_birth_year_plausible",
             ),
+            # One person, one citizen ID number: the services check first and say so kindly;
+            # this makes two simultaneous imports unable to store it twice.
+            models.UniqueConstraint(
+                fields=["id_number_digest"],
+                condition=~Q(id_number_digest=""),
+                name="citizen_id_number_once",
+            ),
         ]
         indexes = [
             # Matching a citizen ID number on import (equality on the digest).

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from core.text import fold
 
 from .models import Citizen, Household
-from .services import citizen_id_digest
 
 HOUSEHOLD_SORTS = {
     "name": ("search_key", "pk"),
@@ -88,8 +87,9 @@ CITIZEN_SORTS = {
 def citizens_for_user(
     *, user, unit=None, search: str = "", sex: str = "", sort: str = "household"
 ) -> QuerySet[Citizen]:
-    """Citizens in the user's scope. ``search`` matches the name without accents, a phone
-    number, or a whole 12-digit citizen ID number (through its keyed hash)."""
+    """Citizens in the user's scope. ``search`` matches the name without accents or a phone
+    number. Not the citizen ID number: a list that answers "is this number here?" would let
+    anyone who sees the last digits find the rest by trying."""
     citizens = Citizen.objects.for_user(user).select_related("household__hamlet__parent")
     if unit is not None:
         citizens = citizens.within(unit)
@@ -100,8 +100,6 @@ def citizens_for_user(
         digits = _DIGITS.sub("", search)
         if len(digits) >= 3 and len(digits) >= len(search.replace(" ", "")) - 2:
             condition |= Q(phone__contains=digits)
-        if len(digits) == 12:
-            condition |= Q(id_number_digest=citizen_id_digest(digits))
         citizens = citizens.filter(condition)
     return citizens.order_by(*CITIZEN_SORTS.get(sort, CITIZEN_SORTS["household"]))
 

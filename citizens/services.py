@@ -243,7 +243,13 @@ def _save_citizen(citizen: Citizen) -> Citizen:
     _check_id_not_registered(citizen)
     _check_not_recorded_twice(citizen)
     citizen.full_clean()
-    citizen.save()
+    try:
+        with transaction.atomic():
+            citizen.save()
+    except IntegrityError as exc:  # the same number stored meanwhile by another request
+        raise ValidationError(
+            {"id_number": _("This citizen ID number is already registered in another area.")}
+        ) from exc
     return citizen
 
 
@@ -367,6 +373,8 @@ def _validate_visit(
         raise ValidationError(_("Only team leaders and area officers record visits."))
     if not Household.objects.for_user(user).filter(pk=household.pk).exists():
         raise ValidationError({"household": _("This household is outside your area.")})
+    if household.hamlet.valid_to is not None:
+        raise ValidationError({"household": _("This household's hamlet is closed.")})
     today = timezone.localdate()
     if visited_on > today:
         raise ValidationError({"visited_on": _("A visit cannot be in the future.")})
@@ -413,6 +421,23 @@ def _validate_visit(
             raise ValidationError({"assistances": _("The same assistance is listed twice.")})
         seen.add(key)
     return team
+
+
+def _new_or_known_citizen(household: Household, data: dict) -> Citizen:
+    """A person added at the door; if another phone registered them first (same name and year
+    of birth in the household), the visit counts for that person instead of failing."""
+    known = household.citizens.filter(
+        search_key=fold(clean_text(data["full_name"])), birth_year=data.get("birth_year")
+    ).first()
+    if known is not None:
+        return known
+    return citizen_create(
+        household=household,
+        full_name=data["full_name"],
+        birth_year=data.get("birth_year"),
+        sex=data.get("sex", ""),
+        phone=data.get("phone", ""),
+    )
 
 
 def visit_record(
@@ -467,14 +492,7 @@ def visit_record(
             )
             visit.members_present.set(members_present)
             created_citizens = {
-                str(c["ref"]): citizen_create(
-                    household=household,
-                    full_name=c["full_name"],
-                    birth_year=c.get("birth_year"),
-                    sex=c.get("sex", ""),
-                    phone=c.get("phone", ""),
-                )
-                for c in new_citizens
+                str(c["ref"]): _new_or_known_citizen(household, c) for c in new_citizens
             }
             Assistance.objects.bulk_create(
                 Assistance(

@@ -173,6 +173,9 @@ def citizen_list(request):
     )
     if wants_export(request):
         # For officers: full phones, but never the citizen ID number (it is not even stored).
+        # A team leader sees masked phones on screen and gets no export of them.
+        if request.user.role == "team_leader":
+            raise PermissionDenied
         headers = [
             _("Commune"),
             _("Hamlet"),

@@ -63,7 +63,10 @@ def batch_apply(*, batch: ImportBatch) -> dict:
         batch.status = BatchStatus.APPLIED
         batch.result = result
         batch.applied_at = timezone.now()
-        batch.save(update_fields=["status", "result", "applied_at", "updated_at"])
+        if not plan.errors:
+            # Nothing left to fix: the file (names, phones, ID numbers) is not kept a day more.
+            batch.data = b""
+        batch.save(update_fields=["status", "result", "applied_at", "data", "updated_at"])
     return result
 
 

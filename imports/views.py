@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -87,6 +89,16 @@ def _get_batch(request, pk: int) -> ImportBatch:
 @login_required
 def preview(request, pk: int):
     batch = _get_batch(request, pk)
+    if not batch.data and batch.status == BatchStatus.APPLIED:
+        messages.info(
+            request,
+            _("“%(file)s” was imported on %(day)s.")
+            % {
+                "file": batch.filename,
+                "day": date_format(localtime(batch.applied_at), "SHORT_DATETIME_FORMAT"),
+            },
+        )
+        return redirect("imports:upload", kind=batch.kind)
     try:
         plan = services.batch_plan(batch=batch)
     except SheetError as exc:
@@ -115,6 +127,10 @@ def preview(request, pk: int):
 @require_POST
 def confirm(request, pk: int):
     batch = _get_batch(request, pk)
+    # The uploader's role or area may have changed since the preview.
+    _require_importer(request.user, get_importer_class(batch.kind))
+    if not _units(request.user).filter(pk=batch.unit_id).exists():
+        raise Http404
     try:
         result = services.batch_apply(batch=batch)
     except ValidationError as exc:

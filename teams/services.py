@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +47,11 @@ def team_create(
     )
     team.search_key = fold(f"{team.name} {hamlet.name}")
     team.full_clean()
-    team.save()
+    try:
+        with transaction.atomic():
+            team.save()
+    except IntegrityError as exc:  # another officer founded one at the same moment
+        raise ValidationError({"hamlet": _("This hamlet already has an active team.")}) from exc
     return team
 
 
@@ -129,8 +133,18 @@ def member_add(
     if member.name and duplicate.exists():
         raise ValidationError({"name": _("This person is already a member of the team.")})
     member.full_clean()
-    member.save()
+    _save_member(member)
     return member
+
+
+def _save_member(member: TeamMember) -> None:
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:  # a second leader named at the same moment
+        raise ValidationError(
+            {"role": _("This team already has a leader. Change their role first.")}
+        ) from exc
 
 
 def member_update(
@@ -143,6 +157,13 @@ def member_update(
     listed_publicly: bool,
     joined_on: datetime.date | None = None,
 ) -> TeamMember:
+    if not member.is_current or not member.team.is_active:
+        raise ValidationError(
+            _(
+                "Former members and members of a dissolved team are kept as history; they "
+                "cannot be edited."
+            )
+        )
     member.name = clean_text(name)
     member.search_key = fold(member.name)
     member.phone = clean_phone(phone)
@@ -153,7 +174,7 @@ def member_update(
         member.joined_on = joined_on
     _check_single_leader(member)
     member.full_clean()
-    member.save()
+    _save_member(member)
     return member
 
 

@@ -41,4 +41,9 @@ def test_units_page_queries_do_not_grow_with_the_children(
     # session, user, user's scope unit, the unit, breadcrumbs, count of children,
     # one page of children with their counts
     with django_assert_max_num_queries(7):
-        client.get(url)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert [u.name for u in response.context["page"].object_list] == [
+        "Thị trấn Chợ Chu",
+        "Xã Bảo Cường",
+    ]

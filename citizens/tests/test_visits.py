@@ -173,3 +173,24 @@ def test_helping_a_citizen_twice_with_one_app_keeps_both_visits(scene, leader_a)
     assert Visit.objects.count() == 2
     helped = Assistance.objects.filter(app=scene["vneid"]).values("citizen").distinct().count()
     assert helped == 1  # counts once in figures
+
+
+def test_a_visit_to_a_household_of_a_closed_hamlet_is_refused(scene, leader_a, tree):
+    from areas.models import AdministrativeUnit
+
+    AdministrativeUnit.objects.filter(pk=tree.hamlet_a.pk).update(valid_to=TODAY)
+    scene["household"].hamlet.refresh_from_db()
+    with pytest.raises(ValidationError):
+        record(scene, leader_a)
+
+
+def test_a_person_registered_at_the_door_by_two_phones_is_one_citizen(scene, leader_a):
+    new = [{"ref": "n1", "full_name": "Nguyễn Văn Cường", "birth_year": 2005}]
+    help_new = [{"new_citizen": "n1", "app": scene["vneid"], "outcome": scene["level2"]}]
+    record(scene, leader_a, new_citizens=new, assistances=help_new)
+    _, created = record(
+        scene, leader_a, client_uuid=uuid.uuid4(), new_citizens=new, assistances=help_new
+    )
+    assert created
+    assert Citizen.objects.filter(full_name="Nguyễn Văn Cường").count() == 1
+    assert Assistance.objects.filter(citizen__full_name="Nguyễn Văn Cường").count() == 2

@@ -51,4 +51,6 @@ def test_home_queries_do_not_grow_with_the_data(
     client = client_for(officer_a)
     # session, user, scope unit, top unit, level counts, teams, members, households, citizens
     with django_assert_max_num_queries(9):
-        client.get(reverse("home"))
+        response = client.get(reverse("home"))
+    ((_unit, _counts, figures),) = response.context["scopes"]
+    assert figures["members"] == 1255

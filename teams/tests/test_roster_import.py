@@ -338,3 +338,54 @@ def test_team_roles_are_read_as_offices_write_them(text, role):
     from teams.importers import parse_role
 
     assert parse_role(text) == role
+
+
+def test_confirming_twice_imports_once(client_for, officer_a, tree):
+    client = client_for(officer_a)
+    upload(client, workbook(HEADERS, good_rows()), tree.district_a)
+    batch = ImportBatch.objects.get()
+    client.post(reverse("imports:confirm", args=[batch.pk]))
+    again = client.post(reverse("imports:confirm", args=[batch.pk]), follow=True)
+    assert again.status_code == 200
+    assert TeamMember.objects.count() == 4
+
+
+def test_a_clean_import_keeps_no_copy_of_the_file(client_for, officer_a, tree):
+    client = client_for(officer_a)
+    upload(client, workbook(HEADERS, good_rows()), tree.district_a)
+    batch = ImportBatch.objects.get()
+    client.post(reverse("imports:confirm", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert bytes(batch.data) == b""
+    page = client.get(reverse("imports:preview", args=[batch.pk]), follow=True)
+    assert "đã được nhập lúc" in page.content.decode()
+
+
+def test_an_officer_moved_to_another_area_cannot_confirm_an_old_upload(client_for, officer_a, tree):
+    client = client_for(officer_a)
+    upload(client, workbook(HEADERS, good_rows()), tree.district_a)
+    batch = ImportBatch.objects.get()
+    officer_a.scope_unit = tree.district_b
+    officer_a.save()
+    response = client.post(reverse("imports:confirm", args=[batch.pk]))
+    assert response.status_code == 404
+    assert not TeamMember.objects.exists()
+
+
+def test_hamlets_differing_only_by_their_type_word_are_not_guessed(client_for, officer_a, tree):
+    from areas.services import hamlet_create
+
+    hamlet_create(commune=tree.commune_a2, name="Xóm Làng Mới")
+    hamlet_create(commune=tree.commune_a2, name="Thôn Làng Mới")
+    rows = [
+        [1, "Xã Bảo Cường", "Làng Mới", "Ma Văn Sơn", "", "Thành viên", "", ""],
+        [2, "Xã Bảo Cường", "Thôn Làng Mới", "Ma Văn Tư", "", "Thành viên", "", ""],
+    ]
+    client = client_for(officer_a)
+    upload(client, workbook(HEADERS, rows), tree.district_a)
+    plan = client.get(reverse("imports:preview", args=[ImportBatch.objects.get().pk])).context[
+        "plan"
+    ]
+    first = first_data_row()
+    assert [row.number for row in plan.errors] == [first]
+    assert plan.rows[1].summary == "Ma Văn Tư · Thôn Làng Mới"

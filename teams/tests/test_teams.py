@@ -345,4 +345,29 @@ def test_the_public_directory_queries_stay_fixed(
 ):
     # communes menu, count, hamlets page, their teams, the teams' public members
     with django_assert_max_num_queries(5):
-        client.get(reverse("directory"), {"q": "to dan pho"})
+        response = client.get(reverse("directory"), {"q": "to dan pho"})
+    assert len(response.context["page"].object_list) == 2
+
+
+def test_members_of_a_dissolved_team_are_history_and_cannot_be_edited(team_a):
+    member = team_a.members.get(name="Nguyễn Thị Hằng")
+    services.team_dissolve(team=team_a, dissolved_on=TODAY)
+    member.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.member_update(
+            member=member,
+            name="Đổi Tên",
+            phone="",
+            role="leader",
+            affiliation="other",
+            listed_publicly=False,
+        )
+    member.refresh_from_db()
+    assert (member.name, member.role) == ("Nguyễn Thị Hằng", "deputy")
+
+
+def test_the_public_directory_hides_the_phone_of_a_leader_who_did_not_agree(client, tree):
+    team = services.team_create(hamlet=tree.hamlet_a)
+    services.member_add(team=team, name="Lưu Văn Bình", phone="0912345678", role=MemberRole.LEADER)
+    html = client.get(reverse("directory"), {"q": "trung kien"}).content.decode()
+    assert "Lưu Văn Bình" in html and "0912345678" not in html
