@@ -21,6 +21,10 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str(
     "SECRET_KEY", default="django-insecure-dev-only-key-set-SECRET_KEY-in-production"
 )
+# Key of the hash that lets citizen ID numbers be matched without being stored. Set it once in
+# production and never change it (changing SECRET_KEY must not break matching); without it, a
+# key is derived from SECRET_KEY.
+CITIZEN_ID_KEY = env.str("CITIZEN_ID_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
