@@ -73,7 +73,8 @@ def test_visits_recorded_offline_reach_the_server_once_each(live_server, page, l
     assert Visit.objects.count() == 0
 
     page.context.set_offline(False)
-    deadline = time.monotonic() + 20
+    # Sent on the "online" event, retried within seconds, and every 30 s at the latest.
+    deadline = time.monotonic() + 45
     while Visit.objects.count() < 3 and time.monotonic() < deadline:
         time.sleep(0.25)
     expect(page.locator("#outbox-badge")).to_be_hidden(timeout=10_000)

@@ -273,6 +273,7 @@
     try { localStorage.setItem(DATA_KEY, JSON.stringify(data)); } catch (e) { /* full */ }
   };
 
+  let quickRetries = 0;
   const sendAll = async () => {
     const mine = (await outboxAll()).filter((i) => i.status === "pending" && (!data || i.user === data.user.id));
     mine.sort((a, b) => a.created - b.created);
@@ -288,8 +289,15 @@
         });
       } catch (e) {
         status(t("offline"));
+        // The browser may say "online" a moment before the network really carries requests
+        // (one bar of signal coming back): try again soon, a few times, then every 30 s.
+        if (navigator.onLine && quickRetries < 5) {
+          quickRetries += 1;
+          setTimeout(() => sync(), 2000 * quickRetries);
+        }
         break;
       }
+      quickRetries = 0;
       const json = (res.headers.get("Content-Type") || "").includes("json");
       const answer = json ? await res.json().catch(() => null) : null;
       if ((res.status === 200 || res.status === 201) && !res.redirected && answer && answer.id) {
