@@ -1,0 +1,75 @@
+"""Roll-up tables: figures per administrative unit, computed from the facts by
+``dashboards.rollups``. Dashboard pages read only these tables."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from apps_catalog.models import App, Outcome
+from areas.models import AdministrativeUnit
+
+FIGURES = (
+    "teams_active",
+    "members_active",
+    "households",
+    "citizens",
+    "households_reached",
+    "citizens_helped",
+    "visits",
+    "trainees",
+    "trainees_completed",
+)
+
+
+class UnitFigures(models.Model):
+    """Everything inside a unit (its whole subtree), as of ``computed_at``."""
+
+    unit = models.OneToOneField(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="figures"
+    )
+    teams_active = models.PositiveIntegerField(default=0)
+    members_active = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    citizens = models.PositiveIntegerField(default=0)
+    households_reached = models.PositiveIntegerField(default=0)  # visited at least once
+    citizens_helped = models.PositiveIntegerField(default=0)  # distinct citizens, ever
+    visits = models.PositiveIntegerField(default=0)
+    trainees = models.PositiveIntegerField(default=0)
+    trainees_completed = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class UnitAppFigures(models.Model):
+    """Distinct citizens inside a unit who reached ``outcome`` in ``app`` (counted once)."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="app_figures"
+    )
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="+")
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="+")
+    citizens = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "app", "outcome"], name="app_figures_once_per_unit_outcome"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.app_id}/{self.outcome_id}: {self.citizens}"
+
+
+class RollupState(models.Model):
+    """One row: when figures were last computed. Locked while a run writes, so two runs at
+    once (beat and an officer's refresh) take turns instead of mixing their rows."""
+
+    key = models.CharField(max_length=20, unique=True, default="figures")
+    computed_at = models.DateTimeField(null=True, blank=True)
+    full_computed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.computed_at}"
