@@ -11,6 +11,7 @@ admin.site.site_title = _("Portal administration")
 urlpatterns = [
     path("", home, name="home"),
     path("units/", include("areas.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("users/", include("accounts.urls")),
     path("teams/", include("teams.urls")),
     path("directory/", team_directory, name="directory"),
