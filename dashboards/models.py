@@ -73,3 +73,37 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.computed_at}"
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", "pending"
+    DONE = "done", "done"
+    FAILED = "failed", "failed"
+
+
+class ReportQuerySet(models.QuerySet):
+    def for_user(self, user) -> ReportQuerySet:
+        """A report file is for the person who asked for it, and nobody else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class Report(models.Model):
+    """An official report of a unit's figures, made by a Celery task (xlsx and PDF)."""
+
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default="pending")
+    xlsx = models.BinaryField(blank=True, default=b"")
+    pdf = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.created_at:%Y-%m-%d}"

@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.dashboard_home, name="home"),
     path("<int:pk>/", views.dashboard_unit, name="unit"),
     path("<int:pk>/refresh/", views.dashboard_refresh, name="refresh"),
+    path("<int:pk>/report/", views.report_request, name="report-request"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/<int:pk>.<str:kind>", views.report_download, name="report-download"),
 ]
