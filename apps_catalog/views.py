@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Role
 from core.forms import add_service_errors
 
 from . import services
@@ -29,7 +30,7 @@ class AppForm(forms.Form):
 
 
 def _can_manage(user) -> bool:
-    return user.is_superuser or user.role == "province_officer"
+    return user.is_superuser or user.role == Role.PROVINCE_OFFICER
 
 
 @login_required
