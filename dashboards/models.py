@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps_catalog.models import App, Outcome
 from areas.models import AdministrativeUnit
@@ -12,6 +13,8 @@ FIGURES = (
     "teams_active",
     "members_active",
     "households",
+    "people",
+    "smartphones",
     "citizens",
     "households_reached",
     "citizens_helped",
@@ -30,7 +33,9 @@ class UnitFigures(models.Model):
     teams_active = models.PositiveIntegerField(default=0)
     members_active = models.PositiveIntegerField(default=0)
     households = models.PositiveIntegerField(default=0)
-    citizens = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)  # household members, as declared
+    smartphones = models.PositiveIntegerField(default=0)  # smartphones in households
+    citizens = models.PositiveIntegerField(default=0)  # people registered by name
     households_reached = models.PositiveIntegerField(default=0)  # visited at least once
     citizens_helped = models.PositiveIntegerField(default=0)  # distinct citizens, ever
     visits = models.PositiveIntegerField(default=0)
@@ -61,6 +66,80 @@ class UnitAppFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.app_id}/{self.outcome_id}: {self.citizens}"
+
+
+class Period(models.TextChoices):
+    DAY = "day", _("day")
+    WEEK = "week", _("week")
+    MONTH = "month", _("month")
+
+
+PERIOD_FIGURES = (
+    "visits",
+    "households_visited",
+    "citizens_helped",
+    "assistances",
+    "trainees_completed",
+)
+
+
+class UnitPeriodFigures(models.Model):
+    """Activity inside a unit during one day, week (from Monday) or month: each period is
+    counted from the facts, so distinct households and citizens are distinct in the period."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="period_figures"
+    )
+    period = models.CharField(max_length=5, choices=Period.choices)
+    starts_on = models.DateField()
+    visits = models.PositiveIntegerField(default=0)
+    households_visited = models.PositiveIntegerField(default=0)
+    citizens_helped = models.PositiveIntegerField(default=0)
+    assistances = models.PositiveIntegerField(default=0)
+    trainees_completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "starts_on"], name="period_figures_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.period} {self.starts_on}"
+
+
+class ChangeMark(models.Model):
+    """Written by database triggers whenever a fact changes: which unit (a hamlet, or a
+    trainee's unit) and which day's figures it touches. ``day`` empty: only the running
+    totals; ``unit`` empty: the structure changed, recompute everything. The incremental
+    roll-up consumes these marks, so its cost follows what changed."""
+
+    unit_id = models.IntegerField(null=True)
+    day = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}"
+
+
+class RollupScope(models.Model):
+    """Scratch table filled inside one roll-up run (under its lock): the units to recompute."""
+
+    unit_id = models.IntegerField(primary_key=True)
+    periods = models.BooleanField(default=False)  # their period rows too
+
+    def __str__(self) -> str:
+        return str(self.unit_id)
+
+
+class RollupPeriod(models.Model):
+    """Scratch table: the periods an incremental run recomputes."""
+
+    period = models.CharField(max_length=5)
+    starts_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.starts_on}"
 
 
 class RollupState(models.Model):
@@ -94,7 +173,10 @@ class Report(models.Model):
 
     requested_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    # The month reported on (its first day); the running totals are as of the build.
+    month = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default="pending")
+    progress = models.PositiveSmallIntegerField(default=0)  # percent, while being built
     xlsx = models.BinaryField(blank=True, default=b"")
     pdf = models.BinaryField(blank=True, default=b"")
     created_at = models.DateTimeField(auto_now_add=True)

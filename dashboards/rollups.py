@@ -1,151 +1,342 @@
-"""Computing the figures the dashboards show, set-based: one GROUP BY query per kind of fact
-at the level of hamlets (each household, citizen and team belongs to exactly one hamlet, so
-hamlet figures add up without double counting), then one query per level to add children
-into their parents, from communes up to the province.
+"""Computing the figures the dashboards show, set-based, inside the database.
 
-This first version recomputes everything in one transaction (an atomic swap); an incremental
-run that touches only what changed is the next step.
+Each fact belongs to exactly one hamlet (a trainee to one unit), so figures are first counted
+per unit from the facts with GROUP BY queries (``INSERT … SELECT``: no rows travel through
+Python), then added level by level into the parents, from communes up to the province.
+
+Two tables are written:
+
+* ``UnitFigures``: running totals per unit (teams, members, households, people reached…),
+  plus ``UnitAppFigures``, distinct citizens per app and outcome;
+* ``UnitPeriodFigures``: activity per unit and per day, week and month. Each period is
+  counted from the facts, so a household visited twice in a week counts once that week.
+
+**Incremental** (the default): database triggers (``dashboards.triggers``) write a mark for
+every change to a fact: its hamlet and the day it touches. A run recomputes only the marked
+units and their ancestors, and only the periods of the marked days, so its cost follows
+what changed, not the history. A structure change (a unit moved or removed) marks
+"everything" and the run becomes a full one. **Full** recomputes every unit and period and
+gives the same numbers.
+
+Both run in one transaction under a row lock on ``RollupState``: two runs at once (beat and
+an officer's refresh) take turns, and readers see either the old figures or the new ones.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime
+from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
 from django.utils import timezone
 
 from areas.models import AdministrativeUnit, Level
-from citizens.models import Assistance, Citizen, Household, Visit
-from teams.models import Team, TeamMember
-from training.models import Trainee
 
-from .models import FIGURES, RollupState, UnitAppFigures, UnitFigures
+from .models import (
+    FIGURES,
+    PERIOD_FIGURES,
+    ChangeMark,
+    Period,
+    RollupPeriod,
+    RollupScope,
+    RollupState,
+)
 
 # Parents are completed level by level; communes may hang directly under the province.
 LEVELS_UPWARDS = (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE)
 
-
-def _own_figures() -> dict[int, dict[str, int]]:
-    """Figures of facts attached directly to each unit (hamlets, and trainees' units)."""
-    own: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
-
-    def put(rows, unit_key: str, **fields: str) -> None:
-        for row in rows:
-            for figure, column in fields.items():
-                own[row[unit_key]][figure] += row[column]
-
-    put(
-        Team.objects.active().values("hamlet").annotate(n=Count("pk")).order_by(),
-        "hamlet",
-        teams_active="n",
-    )
-    put(
-        TeamMember.objects.current()
-        .filter(team__status="active")
-        .values("team__hamlet")
-        .annotate(n=Count("pk"))
-        .order_by(),
-        "team__hamlet",
-        members_active="n",
-    )
-    put(
-        Household.objects.values("hamlet").annotate(n=Count("pk")).order_by(),
-        "hamlet",
-        households="n",
-    )
-    put(
-        Citizen.objects.values("household__hamlet").annotate(n=Count("pk")).order_by(),
-        "household__hamlet",
-        citizens="n",
-    )
-    put(
-        Visit.objects.values("household__hamlet")
-        .annotate(n=Count("pk"), reached=Count("household", distinct=True))
-        .order_by(),
-        "household__hamlet",
-        visits="n",
-        households_reached="reached",
-    )
-    put(
-        Assistance.objects.values("citizen__household__hamlet")
-        .annotate(n=Count("citizen", distinct=True))
-        .order_by(),
-        "citizen__household__hamlet",
-        citizens_helped="n",
-    )
-    put(
-        Trainee.objects.values("unit")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(completed_on__isnull=False)))
-        .order_by(),
-        "unit",
-        trainees="n",
-        trainees_completed="done",
-    )
-    return own
+UNITS = "areas_administrativeunit"
+TOTALS = "dashboards_unitfigures"
+APPS = "dashboards_unitappfigures"
+PERIODS = "dashboards_unitperiodfigures"
+SCOPE = "(SELECT unit_id FROM dashboards_rollupscope)"
+PERIOD_SCOPE = "(SELECT unit_id FROM dashboards_rollupscope WHERE periods)"
+IN_PERIODS = (
+    "EXISTS (SELECT 1 FROM dashboards_rollupperiod rp "
+    "WHERE rp.period = {alias}.period AND rp.starts_on = {alias}.starts_on)"
+)
 
 
-def _children_sum(figure: str) -> Coalesce:
-    children = (
-        UnitFigures.objects.filter(unit__parent=OuterRef("unit"))
-        .order_by()
-        .values("unit__parent")
-        .annotate(total=Sum(figure))
-        .values("total")
+def period_start(period: str, day: datetime.date) -> datetime.date:
+    """The first day of the day, week (Monday) or month containing ``day``."""
+    if period == Period.WEEK:
+        return day - datetime.timedelta(days=day.weekday())
+    if period == Period.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def period_end(period: str, day: datetime.date) -> datetime.date:
+    start = period_start(period, day)
+    if period == Period.WEEK:
+        return start + datetime.timedelta(days=6)
+    if period == Period.MONTH:
+        return (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return start
+
+
+def _period_sql(period: str, column: str) -> str:
+    """SQL for ``period_start`` on either database (``%%`` survives parameter substitution)."""
+    if period == Period.DAY:
+        return column
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('{period}', {column}) AS date)"
+    if period == Period.WEEK:
+        return (
+            f"date({column}, '-' || ((CAST(strftime('%%w', {column}) AS INTEGER) + 6) %% 7)"
+            " || ' days')"
+        )
+    return f"date({column}, 'start of month')"
+
+
+def _columns(values: dict[str, str], names: tuple[str, ...]) -> str:
+    return ", ".join(f"{values.get(name, '0')} AS {name}" for name in names)
+
+
+@dataclass
+class Run:
+    """What one run recomputes: everything, or the units in the scope table (and their
+    period rows for the periods in the period table)."""
+
+    full: bool
+    dates: tuple[datetime.date, datetime.date] | None = None  # facts' day range to read
+    params: list = field(default_factory=list)
+
+    def units(self, column: str) -> str:
+        return "" if self.full else f" AND {column} IN {SCOPE}"
+
+    def period_units(self, column: str) -> str:
+        return "" if self.full else f" AND {column} IN {PERIOD_SCOPE}"
+
+    def days(self, column: str) -> str:
+        if self.full or self.dates is None:
+            return ""
+        low, high = (connection.ops.adapt_datefield_value(day) for day in self.dates)
+        return f" AND {column} BETWEEN '{low}' AND '{high}'"
+
+    def periods(self, alias: str) -> str:
+        return "" if self.full else " AND " + IN_PERIODS.format(alias=alias)
+
+
+def _own_totals_sql(run: Run) -> str:
+    """Every unit in the run, with the figures of the facts attached directly to it."""
+    parts = [
+        (
+            "t.hamlet_id",
+            {"teams_active": "COUNT(*)"},
+            "FROM teams_team t WHERE t.status = 'active'",
+        ),
+        (
+            "t.hamlet_id",
+            {"members_active": "COUNT(*)"},
+            "FROM teams_teammember m JOIN teams_team t ON t.id = m.team_id "
+            "WHERE t.status = 'active' AND m.left_on IS NULL",
+        ),
+        (
+            "h.hamlet_id",
+            {
+                "households": "COUNT(*)",
+                "people": "SUM(h.member_count)",
+                "smartphones": "SUM(h.smartphone_count)",
+            },
+            "FROM citizens_household h WHERE 1 = 1",
+        ),
+        (
+            "h.hamlet_id",
+            {"citizens": "COUNT(*)"},
+            "FROM citizens_citizen c JOIN citizens_household h ON h.id = c.household_id "
+            "WHERE 1 = 1",
+        ),
+        (
+            "h.hamlet_id",
+            {"visits": "COUNT(*)", "households_reached": "COUNT(DISTINCT v.household_id)"},
+            "FROM citizens_visit v JOIN citizens_household h ON h.id = v.household_id WHERE 1 = 1",
+        ),
+        (
+            "h.hamlet_id",
+            {"citizens_helped": "COUNT(DISTINCT s.citizen_id)"},
+            "FROM citizens_assistance s JOIN citizens_citizen c ON c.id = s.citizen_id "
+            "JOIN citizens_household h ON h.id = c.household_id WHERE 1 = 1",
+        ),
+        (
+            "r.unit_id",
+            {"trainees": "COUNT(*)", "trainees_completed": "COUNT(r.completed_on)"},
+            "FROM training_trainee r WHERE 1 = 1",
+        ),
+    ]
+    union = " UNION ALL ".join(
+        f"SELECT {unit} AS unit_id, {_columns(values, FIGURES)} {body}{run.units(unit)} "
+        f"GROUP BY {unit}"
+        for unit, values, body in parts
     )
-    return Coalesce(Subquery(children), Value(0))
+    sums = ", ".join(f"COALESCE(SUM(x.{name}), 0)" for name in FIGURES)
+    return (
+        f"INSERT INTO {TOTALS} (unit_id, computed_at, {', '.join(FIGURES)}) "
+        f"SELECT u.id, %s, {sums} FROM {UNITS} u LEFT JOIN ({union}) x ON x.unit_id = u.id "
+        f"WHERE 1 = 1{run.units('u.id')} GROUP BY u.id"
+    )
 
 
-def rollup_full() -> int:
-    """Recompute every unit's figures; returns the number of units written."""
+def _own_periods_sql(run: Run) -> str:
+    parts = []
+    for period in Period.values:
+        visit_day = _period_sql(period, "v.visited_on")
+        parts += [
+            (
+                f"SELECT h.hamlet_id AS unit_id, '{period}' AS period, {visit_day} AS starts_on, "
+                + _columns(
+                    {"visits": "COUNT(*)", "households_visited": "COUNT(DISTINCT v.household_id)"},
+                    PERIOD_FIGURES,
+                )
+                + " FROM citizens_visit v JOIN citizens_household h ON h.id = v.household_id "
+                f"WHERE 1 = 1{run.period_units('h.hamlet_id')}{run.days('v.visited_on')} "
+                f"GROUP BY h.hamlet_id, {visit_day}"
+            ),
+            (
+                f"SELECT h.hamlet_id AS unit_id, '{period}' AS period, {visit_day} AS starts_on, "
+                + _columns(
+                    {"citizens_helped": "COUNT(DISTINCT s.citizen_id)", "assistances": "COUNT(*)"},
+                    PERIOD_FIGURES,
+                )
+                + " FROM citizens_assistance s JOIN citizens_visit v ON v.id = s.visit_id "
+                "JOIN citizens_citizen c ON c.id = s.citizen_id "
+                "JOIN citizens_household h ON h.id = c.household_id "
+                f"WHERE 1 = 1{run.period_units('h.hamlet_id')}{run.days('v.visited_on')} "
+                f"GROUP BY h.hamlet_id, {visit_day}"
+            ),
+        ]
+        done_day = _period_sql(period, "r.completed_on")
+        parts.append(
+            f"SELECT r.unit_id AS unit_id, '{period}' AS period, {done_day} AS starts_on, "
+            + _columns({"trainees_completed": "COUNT(*)"}, PERIOD_FIGURES)
+            + " FROM training_trainee r WHERE r.completed_on IS NOT NULL"
+            f"{run.period_units('r.unit_id')}{run.days('r.completed_on')} "
+            f"GROUP BY r.unit_id, {done_day}"
+        )
+    sums = ", ".join(f"SUM(x.{name})" for name in PERIOD_FIGURES)
+    return (
+        f"INSERT INTO {PERIODS} (unit_id, period, starts_on, {', '.join(PERIOD_FIGURES)}) "
+        f"SELECT x.unit_id, x.period, x.starts_on, {sums} FROM ({' UNION ALL '.join(parts)}) x "
+        f"WHERE 1 = 1{run.periods('x')} GROUP BY x.unit_id, x.period, x.starts_on"
+    )
+
+
+def _children_into_parents_sql(run: Run) -> list[str]:
+    """For one level (the parameter): add the children's rows into their parents'."""
+    child = f"JOIN {UNITS} cu ON cu.id = a.unit_id JOIN {UNITS} pu ON pu.id = cu.parent_id"
+    totals = ", ".join(f"{name} = {TOTALS}.{name} + c.{name}" for name in FIGURES)
+    sums = ", ".join(f"SUM(a.{name}) AS {name}" for name in FIGURES)
+    period_sums = ", ".join(f"SUM(a.{name})" for name in PERIOD_FIGURES)
+    period_adds = ", ".join(
+        f"{name} = {PERIODS}.{name} + excluded.{name}" for name in PERIOD_FIGURES
+    )
+    return [
+        f"UPDATE {TOTALS} SET {totals} FROM (SELECT cu.parent_id AS parent_id, {sums} "
+        f"FROM {TOTALS} a {child} WHERE pu.level = %s{run.units('pu.id')} "
+        f"GROUP BY cu.parent_id) c WHERE {TOTALS}.unit_id = c.parent_id",
+        f"INSERT INTO {APPS} (unit_id, app_id, outcome_id, citizens) "
+        f"SELECT cu.parent_id, a.app_id, a.outcome_id, SUM(a.citizens) FROM {APPS} a {child} "
+        f"WHERE pu.level = %s{run.units('pu.id')} GROUP BY cu.parent_id, a.app_id, a.outcome_id "
+        f"ON CONFLICT (unit_id, app_id, outcome_id) "
+        f"DO UPDATE SET citizens = {APPS}.citizens + excluded.citizens",
+        f"INSERT INTO {PERIODS} (unit_id, period, starts_on, {', '.join(PERIOD_FIGURES)}) "
+        f"SELECT cu.parent_id, a.period, a.starts_on, {period_sums} FROM {PERIODS} a {child} "
+        f"WHERE pu.level = %s{run.period_units('pu.id')}{run.periods('a')} "
+        f"GROUP BY cu.parent_id, a.period, a.starts_on "
+        f"ON CONFLICT (unit_id, period, starts_on) DO UPDATE SET {period_adds}",
+    ]
+
+
+def _compute(run: Run, now: datetime.datetime) -> None:
+    with connection.cursor() as cursor:
+        if run.full:
+            for table in (TOTALS, APPS, PERIODS):
+                cursor.execute(f"DELETE FROM {table}")
+        else:
+            cursor.execute(f"DELETE FROM {TOTALS} WHERE unit_id IN {SCOPE}")
+            cursor.execute(f"DELETE FROM {APPS} WHERE unit_id IN {SCOPE}")
+            cursor.execute(
+                f"DELETE FROM {PERIODS} WHERE unit_id IN {PERIOD_SCOPE} AND "
+                + IN_PERIODS.format(alias=PERIODS)
+            )
+        cursor.execute(_own_totals_sql(run), [connection.ops.adapt_datetimefield_value(now)])
+        cursor.execute(
+            f"INSERT INTO {APPS} (unit_id, app_id, outcome_id, citizens) "
+            "SELECT h.hamlet_id, s.app_id, s.outcome_id, COUNT(DISTINCT s.citizen_id) "
+            "FROM citizens_assistance s JOIN citizens_citizen c ON c.id = s.citizen_id "
+            "JOIN citizens_household h ON h.id = c.household_id "
+            f"WHERE 1 = 1{run.units('h.hamlet_id')} "
+            "GROUP BY h.hamlet_id, s.app_id, s.outcome_id",
+            [],
+        )
+        cursor.execute(_own_periods_sql(run), [])
+        statements = _children_into_parents_sql(run)
+        for level in LEVELS_UPWARDS:
+            for statement in statements:
+                cursor.execute(statement, [level.value])
+
+
+def _ancestors(unit_ids: set[int]) -> set[int]:
+    """The units and every unit above them (read from the materialized paths)."""
+    found = set(unit_ids)
+    for path in AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("path", flat=True):
+        found.update(int(part) for part in path.strip("/").split("/") if part)
+    return found
+
+
+def _prepare(marks: list[tuple[int | None, datetime.date | None]], day: datetime.date | None):
+    """Fill the scratch tables for an incremental run; None when it must be a full one."""
+    if any(unit is None for unit, _ in marks):
+        return None
+    days = {d for _, d in marks if d is not None}
+    period_units = _ancestors({unit for unit, d in marks if d is not None})
+    units = _ancestors({unit for unit, _ in marks}) | period_units
+    if day is not None:  # --date: that day's periods for every unit, and all totals
+        days.add(day)
+        units = period_units = set(AdministrativeUnit.objects.values_list("pk", flat=True))
+    RollupScope.objects.all().delete()
+    RollupPeriod.objects.all().delete()
+    RollupScope.objects.bulk_create(
+        (RollupScope(unit_id=pk, periods=pk in period_units) for pk in units), batch_size=2000
+    )
+    periods = {(period, period_start(period, d)) for d in days for period in Period.values}
+    RollupPeriod.objects.bulk_create(RollupPeriod(period=p, starts_on=s) for p, s in periods)
+    dates = (
+        (
+            min(period_start(p, s) for p, s in periods),
+            max(period_end(p, s) for p, s in periods),
+        )
+        if periods
+        else None
+    )
+    return Run(full=False, dates=dates), len(units)
+
+
+def rollup(*, full: bool = False, day: datetime.date | None = None) -> int:
+    """Bring the figures up to date; returns how many units were recomputed."""
     now = timezone.now()
     with transaction.atomic():
         state, _ = RollupState.objects.get_or_create(key="figures")
-        RollupState.objects.select_for_update().get(pk=state.pk)  # one run at a time
-        own = _own_figures()
-        UnitFigures.objects.all().delete()
-        UnitAppFigures.objects.all().delete()
-        UnitFigures.objects.bulk_create(
-            (
-                UnitFigures(unit_id=pk, computed_at=now, **own.get(pk, dict.fromkeys(FIGURES, 0)))
-                for pk in AdministrativeUnit.objects.values_list("pk", flat=True)
-            ),
-            batch_size=2000,
+        state = RollupState.objects.select_for_update().get(pk=state.pk)  # one run at a time
+        last_mark = ChangeMark.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        marks = list(
+            ChangeMark.objects.filter(pk__lte=last_mark).values_list("unit_id", "day").distinct()
         )
-        UnitAppFigures.objects.bulk_create(
-            (
-                UnitAppFigures(
-                    unit_id=row["citizen__household__hamlet"],
-                    app_id=row["app"],
-                    outcome_id=row["outcome"],
-                    citizens=row["n"],
-                )
-                for row in Assistance.objects.values("citizen__household__hamlet", "app", "outcome")
-                .annotate(n=Count("citizen", distinct=True))
-                .order_by()
-            ),
-            batch_size=2000,
-        )
-        for level in LEVELS_UPWARDS:
-            UnitFigures.objects.filter(unit__level=level).update(
-                **{figure: F(figure) + _children_sum(figure) for figure in FIGURES}
-            )
-            # Children's app rows are final by now: add them into their parents.
-            UnitAppFigures.objects.bulk_create(
-                (
-                    UnitAppFigures(
-                        unit_id=row["unit__parent"],
-                        app_id=row["app"],
-                        outcome_id=row["outcome"],
-                        citizens=row["n"],
-                    )
-                    for row in UnitAppFigures.objects.filter(unit__parent__level=level)
-                    .values("unit__parent", "app", "outcome")
-                    .annotate(n=Sum("citizens"))
-                    .order_by()
-                ),
-                batch_size=2000,
-            )
-        RollupState.objects.filter(pk=state.pk).update(computed_at=now, full_computed_at=now)
-        return UnitFigures.objects.count()
+        prepared = None if full or state.full_computed_at is None else _prepare(marks, day)
+        if prepared is None:
+            _compute(Run(full=True), now)
+            computed = AdministrativeUnit.objects.count()
+            RollupState.objects.filter(pk=state.pk).update(computed_at=now, full_computed_at=now)
+        else:
+            run, computed = prepared
+            if computed:
+                _compute(run, now)
+            RollupScope.objects.all().delete()
+            RollupPeriod.objects.all().delete()
+            RollupState.objects.filter(pk=state.pk).update(computed_at=now)
+        ChangeMark.objects.filter(pk__lte=last_mark).delete()
+    return computed
+
+
+def rollup_full() -> int:
+    return rollup(full=True)

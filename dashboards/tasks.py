@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .rollups import rollup_full
+from .rollups import rollup as run_rollup
 
 
-@shared_task(name="dashboards.rollup")
-def rollup() -> int:
-    return rollup_full()
+@shared_task(name="dashboards.rollup", acks_late=True)
+def rollup(full: bool = False) -> int:
+    """Incremental by default (beat, every few minutes); idempotent, so a rerun after a
+    worker died mid-way computes the same figures."""
+    return run_rollup(full=full)
 
 
-@shared_task(name="dashboards.build_report")
+@shared_task(name="dashboards.build_report", acks_late=True)
 def build_report(report_id: int) -> None:
     from .models import Report
     from .reports import report_build

@@ -39,7 +39,10 @@ def random_province(tree, leader_a):
                 team_dissolve(team=team, dissolved_on=TODAY)
         for h in range(rng.randint(0, 6)):
             household = Household.objects.create(
-                hamlet=hamlet, head_name=f"Chủ hộ {h}", member_count=3
+                hamlet=hamlet,
+                head_name=f"Chủ hộ {h}",
+                member_count=rng.randint(1, 7),
+                smartphone_count=rng.randint(0, 3),
             )
             citizens = [
                 Citizen.objects.create(household=household, full_name=f"Người {household.pk}-{c}")
@@ -68,6 +71,8 @@ def random_province(tree, leader_a):
                 course=course,
                 name=f"HV {unit.pk}-{i}",
                 unit=unit,
-                completed_on=TODAY if rng.random() < 0.5 else None,
+                completed_on=TODAY - datetime.timedelta(days=rng.randrange(60))
+                if rng.random() < 0.5
+                else None,
             )
     return hamlets
