@@ -80,7 +80,7 @@ def _period_sql(period: str, column: str) -> str:
     if period == Period.DAY:
         return column
     if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('{period}', {column}) AS date)"
+        return f"CAST(date_trunc('{period}', CAST({column} AS timestamp)) AS date)"
     if period == Period.WEEK:
         return (
             f"date({column}, '-' || ((CAST(strftime('%%w', {column}) AS INTEGER) + 6) %% 7)"
@@ -177,34 +177,51 @@ def _own_totals_sql(run: Run) -> str:
     )
 
 
+# Each period's distinct households and citizens are counted from two scratch tables built
+# once per run: one row per hamlet, day and household visited (with its number of visits),
+# and per hamlet, day and citizen helped (with its number of assistances). Weeks and months
+# regroup those rows instead of joining the facts again, and distinct counts are taken by
+# grouping twice rather than with COUNT(DISTINCT …), which PostgreSQL can only sort.
+VISIT_DAYS = "rollup_visit_days"
+HELP_DAYS = "rollup_help_days"
+
+
+def _scratch_sql(run: Run) -> list[str]:
+    where = f"WHERE 1 = 1{run.period_units('h.hamlet_id')}{run.days('v.visited_on')}"
+    return [
+        f"DROP TABLE IF EXISTS {VISIT_DAYS}",
+        f"DROP TABLE IF EXISTS {HELP_DAYS}",
+        f"CREATE TEMPORARY TABLE {VISIT_DAYS} AS SELECT h.hamlet_id AS hamlet_id, "
+        "v.visited_on AS day, v.household_id AS household_id, COUNT(*) AS n "
+        "FROM citizens_visit v JOIN citizens_household h ON h.id = v.household_id "
+        f"{where} GROUP BY h.hamlet_id, v.visited_on, v.household_id",
+        f"CREATE TEMPORARY TABLE {HELP_DAYS} AS SELECT h.hamlet_id AS hamlet_id, "
+        "v.visited_on AS day, s.citizen_id AS citizen_id, COUNT(*) AS n "
+        "FROM citizens_assistance s JOIN citizens_visit v ON v.id = s.visit_id "
+        "JOIN citizens_citizen c ON c.id = s.citizen_id "
+        "JOIN citizens_household h ON h.id = c.household_id "
+        f"{where} GROUP BY h.hamlet_id, v.visited_on, s.citizen_id",
+    ]
+
+
 def _own_periods_sql(run: Run) -> str:
     parts = []
     for period in Period.values:
-        visit_day = _period_sql(period, "v.visited_on")
-        parts += [
-            (
-                f"SELECT h.hamlet_id AS unit_id, '{period}' AS period, {visit_day} AS starts_on, "
-                + _columns(
-                    {"visits": "COUNT(*)", "households_visited": "COUNT(DISTINCT v.household_id)"},
-                    PERIOD_FIGURES,
-                )
-                + " FROM citizens_visit v JOIN citizens_household h ON h.id = v.household_id "
-                f"WHERE 1 = 1{run.period_units('h.hamlet_id')}{run.days('v.visited_on')} "
-                f"GROUP BY h.hamlet_id, {visit_day}"
-            ),
-            (
-                f"SELECT h.hamlet_id AS unit_id, '{period}' AS period, {visit_day} AS starts_on, "
-                + _columns(
-                    {"citizens_helped": "COUNT(DISTINCT s.citizen_id)", "assistances": "COUNT(*)"},
-                    PERIOD_FIGURES,
-                )
-                + " FROM citizens_assistance s JOIN citizens_visit v ON v.id = s.visit_id "
-                "JOIN citizens_citizen c ON c.id = s.citizen_id "
-                "JOIN citizens_household h ON h.id = c.household_id "
-                f"WHERE 1 = 1{run.period_units('h.hamlet_id')}{run.days('v.visited_on')} "
-                f"GROUP BY h.hamlet_id, {visit_day}"
-            ),
-        ]
+        for table, who, figures in (
+            (VISIT_DAYS, "household_id", {"visits": "SUM(n)", "households_visited": "COUNT(*)"}),
+            (HELP_DAYS, "citizen_id", {"citizens_helped": "COUNT(*)", "assistances": "SUM(n)"}),
+        ):
+            start = _period_sql(period, "day")
+            rows = (
+                table
+                if period == Period.DAY
+                else f"(SELECT hamlet_id, {start} AS day, {who}, SUM(n) AS n FROM {table} "
+                f"GROUP BY hamlet_id, {start}, {who}) y"
+            )
+            parts.append(
+                f"SELECT hamlet_id AS unit_id, '{period}' AS period, day AS starts_on, "
+                f"{_columns(figures, PERIOD_FIGURES)} FROM {rows} GROUP BY hamlet_id, day"
+            )
         done_day = _period_sql(period, "r.completed_on")
         parts.append(
             f"SELECT r.unit_id AS unit_id, '{period}' AS period, {done_day} AS starts_on, "
@@ -249,6 +266,8 @@ def _children_into_parents_sql(run: Run) -> list[str]:
 
 def _compute(run: Run, now: datetime.datetime) -> None:
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # room to hash the groups instead of spilling
+            cursor.execute("SET LOCAL work_mem = '128MB'")
         if run.full:
             for table in (TOTALS, APPS, PERIODS):
                 cursor.execute(f"DELETE FROM {table}")
@@ -262,14 +281,20 @@ def _compute(run: Run, now: datetime.datetime) -> None:
         cursor.execute(_own_totals_sql(run), [connection.ops.adapt_datetimefield_value(now)])
         cursor.execute(
             f"INSERT INTO {APPS} (unit_id, app_id, outcome_id, citizens) "
-            "SELECT h.hamlet_id, s.app_id, s.outcome_id, COUNT(DISTINCT s.citizen_id) "
-            "FROM citizens_assistance s JOIN citizens_citizen c ON c.id = s.citizen_id "
+            "SELECT hamlet_id, app_id, outcome_id, COUNT(*) FROM (SELECT h.hamlet_id, "
+            "s.app_id, s.outcome_id FROM citizens_assistance s "
+            "JOIN citizens_citizen c ON c.id = s.citizen_id "
             "JOIN citizens_household h ON h.id = c.household_id "
             f"WHERE 1 = 1{run.units('h.hamlet_id')} "
-            "GROUP BY h.hamlet_id, s.app_id, s.outcome_id",
+            "GROUP BY h.hamlet_id, s.app_id, s.outcome_id, s.citizen_id) y "
+            "GROUP BY hamlet_id, app_id, outcome_id",
             [],
         )
+        for statement in _scratch_sql(run):
+            cursor.execute(statement, [])
         cursor.execute(_own_periods_sql(run), [])
+        cursor.execute(f"DROP TABLE {VISIT_DAYS}")
+        cursor.execute(f"DROP TABLE {HELP_DAYS}")
         statements = _children_into_parents_sql(run)
         for level in LEVELS_UPWARDS:
             for statement in statements:
