@@ -7,13 +7,14 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test lint format worker migrations-check
+.PHONY: help install messages run test lint format worker migrations-check bench
 
 help:
 	@echo "make run      set up everything (venv, install, migrate, demo data) and serve on :$(PORT)"
 	@echo "make test     run the whole test suite (PostgreSQL if DATABASE_URL is set, else SQLite)"
 	@echo "make lint     ruff check + format check + migrations check"
 	@echo "make worker   a Celery worker with beat (needs REDIS_URL)"
+	@echo "make bench    roll-ups, dashboard and visits API at 1/4, 1/2 and full province scale (PostgreSQL)"
 
 $(BIN)/.installed: pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,3 +52,8 @@ format: install
 worker: install
 	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set: without it tasks run in-process."; exit 1; }
 	$(BIN)/celery -A thainguyen_portal worker --beat --loglevel=info
+
+# Needs DATABASE_URL=postgres://…; works in its own <name>_bench database. BENCH_ARGS e.g.
+# "--scales province --runs 5". Prints the figures and writes var/bench.json.
+bench: messages
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

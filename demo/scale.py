@@ -210,4 +210,3 @@ def _flush(cursor, households, citizens, visits, assistances, written) -> None:
         written[name] += len(rows)
     for rows in (households, citizens, visits, assistances):
         rows.clear()
-

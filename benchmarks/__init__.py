@@ -1,0 +1,1 @@
+"""`make bench`: the roll-ups, the dashboard and the visits API measured at province scale."""
