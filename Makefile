@@ -7,7 +7,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test lint format worker migrations-check bench
+.PHONY: help install messages run test lint format worker migrations-check bench vendor
 
 help:
 	@echo "make run      set up everything (venv, install, migrate, demo data) and serve on :$(PORT)"
@@ -57,3 +57,10 @@ worker: install
 # "--scales province --runs 5". Prints the figures and writes var/bench.json.
 bench: messages
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# Front-end packages: installed from package-lock.json, the files the pages use copied into
+# static/vendor/ (committed, so `make run` needs no npm and the portal no CDN).
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/chart.js
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chart.js/

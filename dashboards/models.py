@@ -149,6 +149,9 @@ class RollupState(models.Model):
     key = models.CharField(max_length=20, unique=True, default="figures")
     computed_at = models.DateTimeField(null=True, blank=True)
     full_computed_at = models.DateTimeField(null=True, blank=True)
+    # On the row keyed "refresh" (never locked by a run, so asking never waits): when an
+    # officer last asked for fresh figures; "being recomputed" until a run finishes after it.
+    requested_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.key}: {self.computed_at}"

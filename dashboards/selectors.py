@@ -1,16 +1,30 @@
-"""The figures of a user's area for the home page (live counts; roll-ups come later)."""
+"""What the dashboards show: read only from the roll-up tables, a fixed number of queries
+whatever the size of the province."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from areas.models import AdministrativeUnit
 from citizens.models import Citizen, Household
 from teams.models import Team, TeamMember
 
+from .rollups import period_start
+from .targets import target_progress
+
+TREND_WEEKS = 12
+TREND_MONTHS = 12
+REFRESH_KEYS = ("figures", "refresh")
+
 
 def scope_figures(*, unit: AdministrativeUnit) -> dict[str, int]:
-    """Teams, members, households and citizens inside ``unit``: three aggregate queries."""
+    """Teams, members, households and citizens inside ``unit``: live counts for the home page."""
     teams = Team.objects.within(unit).aggregate(
         teams=Count("pk", filter=Q(status="active")),
     )
@@ -26,30 +40,139 @@ def scope_figures(*, unit: AdministrativeUnit) -> dict[str, int]:
     }
 
 
+def _weeks(today: datetime.date, count: int) -> list[datetime.date]:
+    last = period_start("week", today)
+    return [last - datetime.timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+
+
+def _months(today: datetime.date, count: int) -> list[datetime.date]:
+    months, month = [], today.replace(day=1)
+    for _step in range(count):
+        months.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def trends(*, unit: AdministrativeUnit, today: datetime.date | None = None) -> dict[str, list]:
+    """The last weeks and months of activity inside ``unit`` (one query), every period
+    present, zero when nothing happened."""
+    from .models import PERIOD_FIGURES, Period, UnitPeriodFigures
+
+    today = today or timezone.localdate()
+    weeks, months = _weeks(today, TREND_WEEKS), _months(today, TREND_MONTHS)
+    rows = {
+        (row.period, row.starts_on): row
+        for row in UnitPeriodFigures.objects.filter(unit=unit).filter(
+            Q(period=Period.WEEK, starts_on__gte=weeks[0])
+            | Q(period=Period.MONTH, starts_on__gte=months[0])
+        )
+    }
+
+    def series(period: str, starts: list[datetime.date]) -> list[dict]:
+        return [
+            {
+                "starts_on": start,
+                **{name: getattr(rows.get((period, start)), name, 0) for name in PERIOD_FIGURES},
+            }
+            for start in starts
+        ]
+
+    return {"weeks": series(Period.WEEK, weeks), "months": series(Period.MONTH, months)}
+
+
+def month_figures(*, unit: AdministrativeUnit, month: datetime.date) -> dict:
+    """A unit's and its children's activity during one month (two queries)."""
+    from .models import PERIOD_FIGURES, Period, UnitPeriodFigures
+
+    own = UnitPeriodFigures.objects.filter(unit=unit, period=Period.MONTH, starts_on=month).first()
+    children = {
+        row.unit_id: row
+        for row in UnitPeriodFigures.objects.filter(
+            unit__parent=unit, period=Period.MONTH, starts_on=month
+        )
+    }
+    return {
+        "own": {name: getattr(own, name, 0) for name in PERIOD_FIGURES},
+        "children": children,
+    }
+
+
 def unit_dashboard(*, unit: AdministrativeUnit) -> dict:
-    """What a unit's dashboard shows, read only from the roll-up tables (four queries)."""
-    from .models import RollupState, UnitAppFigures, UnitFigures
+    """What a unit's dashboard shows, read only from the roll-up tables (five queries)."""
+    from .models import UnitAppFigures, UnitFigures
 
     own = UnitFigures.objects.filter(unit=unit).first()
     children = list(
-        UnitFigures.objects.filter(unit__parent=unit, unit__valid_to__isnull=True)
-        .select_related("unit")
-        .order_by("-households_reached", "-teams_active", "unit__search_key")
+        UnitFigures.objects.filter(unit__parent=unit, unit__valid_to__isnull=True).select_related(
+            "unit"
+        )
     )
+    for child in children:
+        child.reach = _share(child.households_reached, child.households)
+    # Ranked by the share of households reached, then by how many were reached.
+    children.sort(key=lambda c: (-(c.reach or 0), -c.households_reached, c.unit.search_key))
     apps = list(
         UnitAppFigures.objects.filter(unit=unit)
         .select_related("app", "outcome")
         .order_by("app__position", "outcome__position")
     )
-    state = RollupState.objects.filter(key="figures").first()
+    status = refresh_status()
+    periods = trends(unit=unit)
     return {
         "figures": own,
         "children": children,
         "apps": apps,
-        "computed_at": state.computed_at if state else None,
+        **status,
         "reach": _share(own.households_reached, own.households) if own else None,
-        "top_children": max((c.households_reached for c in children), default=0),
+        "training_done": _share(own.trainees_completed, own.trainees) if own else None,
+        "targets": target_progress(figures=own, apps=apps),
+        **periods,
+        "charts": _charts(periods, apps),
     }
+
+
+def _charts(periods: dict, apps: list) -> dict:
+    """The charts' data for the page's script (the tables show the same numbers)."""
+
+    def series(rows: list[dict], label_format: str) -> dict:
+        return {
+            "labels": [date_format(row["starts_on"], label_format) for row in rows],
+            "visits": [row["visits"] for row in rows],
+            "households": [row["households_visited"] for row in rows],
+            "citizens": [row["citizens_helped"] for row in rows],
+        }
+
+    return {
+        "weeks": series(periods["weeks"], "d/m"),
+        "months": series(periods["months"], "m/Y"),
+        "apps": {
+            "labels": [f"{row.app.name} · {row.outcome.name}" for row in apps],
+            "values": [row.citizens for row in apps],
+        },
+        "names": {
+            "visits": str(_("Visits")),
+            "households": str(_("Households visited")),
+            "citizens": str(_("Citizens helped")),
+        },
+        "locale": "vi-VN" if get_language() == "vi" else "en-GB",
+    }
+
+
+def refresh_status() -> dict:
+    from .models import RollupState
+
+    states = {state.key: state for state in RollupState.objects.filter(key__in=REFRESH_KEYS)}
+    computed_at = getattr(states.get("figures"), "computed_at", None)
+    asked_at = getattr(states.get("refresh"), "requested_at", None)
+    return {
+        "computed_at": computed_at,
+        "refreshing": bool(asked_at and (computed_at is None or asked_at > computed_at)),
+    }
+
+
+def report_months(today: datetime.date | None = None) -> list[datetime.date]:
+    """The months a report can be asked for: this one and the eleven before, newest first."""
+    return _months(today or timezone.localdate(), 12)[::-1]
 
 
 def _share(part: int, whole: int) -> int | None:

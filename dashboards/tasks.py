@@ -14,10 +14,15 @@ def rollup(full: bool = False) -> int:
 
 @shared_task(name="dashboards.build_report", acks_late=True)
 def build_report(report_id: int) -> None:
-    from .models import Report
+    from .models import Report, ReportStatus
     from .reports import report_build
 
     report = Report.objects.filter(pk=report_id).first()
     if report is None:  # deleted meanwhile
         return
-    report_build(report=report)
+    try:
+        report_build(report=report)
+    except Exception:
+        # The page says "failed" instead of "being prepared" for ever; the error is logged.
+        Report.objects.filter(pk=report_id).update(status=ReportStatus.FAILED)
+        raise

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from areas import selectors as area_selectors
 
-from .selectors import scope_figures, unit_dashboard
+from .selectors import report_months, scope_figures, unit_dashboard
 from .tasks import rollup
 
 
@@ -47,6 +47,7 @@ def dashboard_unit(request, pk: int):
         {
             "unit": unit,
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=unit, user=request.user),
+            "report_months": report_months(),
             **unit_dashboard(unit=unit),
         },
     )
@@ -56,11 +57,34 @@ def dashboard_unit(request, pk: int):
 @require_POST
 def dashboard_refresh(request, pk: int):
     """An officer asks for fresh figures: the roll-up task runs (on a worker when there is
-    one; in-process otherwise) and the page says so."""
+    one; in-process otherwise); the page shows it is running and reloads when done."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .models import RollupState
+
     unit = area_selectors.get_unit_for_user(user=request.user, pk=pk)
-    rollup.delay()
-    messages.info(request, _("The figures are being recomputed; reload the page in a moment."))
+    RollupState.objects.update_or_create(key="refresh", defaults={"requested_at": timezone.now()})
+    transaction.on_commit(rollup.delay)
+    messages.info(request, _("The figures are being recomputed; this page updates when done."))
     return redirect("dashboards:unit", pk=unit.pk)
+
+
+@login_required
+def dashboard_status(request):
+    """For the page's script: are the figures being recomputed, and since when computed."""
+    from django.http import JsonResponse
+
+    from .selectors import refresh_status
+
+    status = refresh_status()
+    computed_at = status["computed_at"]
+    return JsonResponse(
+        {
+            "refreshing": status["refreshing"],
+            "computed_at": computed_at.isoformat() if computed_at else None,
+        }
+    )
 
 
 @login_required
@@ -73,7 +97,12 @@ def report_request(request, pk: int):
     from .tasks import build_report
 
     unit = area_selectors.get_unit_for_user(user=request.user, pk=pk)
-    report = request_report(user=request.user, unit=unit)
+    months = {month.strftime("%Y-%m"): month for month in report_months()}
+    month = months.get(request.POST.get("month", ""))
+    if month is None:
+        messages.error(request, _("Choose one of the months offered."))
+        return redirect("dashboards:unit", pk=unit.pk)
+    report = request_report(user=request.user, unit=unit, month=month)
     transaction.on_commit(lambda: build_report.delay(report.pk))
     messages.info(request, _("Your report is being prepared; it appears below when ready."))
     return redirect("dashboards:reports")
@@ -83,8 +112,14 @@ def report_request(request, pk: int):
 def report_list(request):
     from .models import Report
 
-    reports = Report.objects.for_user(request.user).select_related("unit").defer("xlsx", "pdf")[:20]
-    return render(request, "dashboards/reports.html", {"reports": reports})
+    reports = list(
+        Report.objects.for_user(request.user).select_related("unit").defer("xlsx", "pdf")[:20]
+    )
+    return render(
+        request,
+        "dashboards/reports.html",
+        {"reports": reports, "pending": any(r.status == "pending" for r in reports)},
+    )
 
 
 @login_required
@@ -107,7 +142,8 @@ def report_download(request, pk: int, kind: str):
         )
     )
     response = HttpResponse(content, content_type=mime)
+    month = report.month or report.created_at
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"bao-cao-{report.unit.code}-{report.created_at:%Y%m%d}.{kind}"
+        as_attachment=True, filename=f"bao-cao-{report.unit.code}-{month:%Y-%m}.{kind}"
     )
     return response

@@ -49,15 +49,113 @@ def test_dashboard_queries_do_not_grow_with_the_data(
 ):
     rollup_full()
     client = client_for(province_officer)
-    # session, user, scope unit, unit, breadcrumbs, figures, children, apps, state
-    with django_assert_max_num_queries(9):
+    # session, user, scope unit, unit, breadcrumbs, figures, children, apps, state, trends
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("dashboards:unit", args=[tree.province.pk]))
     assert len(response.context["children"]) == 2
 
 
-def test_an_officer_can_ask_for_fresh_figures(client_for, officer_a, random_province, tree):
-    from dashboards.models import UnitFigures
+def test_an_officer_can_ask_for_fresh_figures_and_sees_them_being_computed(
+    client_for, officer_a, random_province, tree, django_capture_on_commit_callbacks
+):
+    from dashboards.models import RollupState, UnitFigures
 
-    response = client_for(officer_a).post(reverse("dashboards:refresh", args=[tree.district_a.pk]))
+    client = client_for(officer_a)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("dashboards:refresh", args=[tree.district_a.pk]))
     assert response.status_code == 302
+    # Asked, not yet run: the page and the status say so.
+    assert client.get(reverse("dashboards:status")).json()["refreshing"] is True
+    page = client.get(reverse("dashboards:unit", args=[tree.district_a.pk])).content.decode()
+    assert 'data-refreshing="1"' in page and "Đang tính lại" in page
+    for callback in callbacks:
+        callback()  # the task (in-process here; on a worker in production)
     assert UnitFigures.objects.filter(unit=tree.district_a).exists()
+    status = client.get(reverse("dashboards:status")).json()
+    assert status["refreshing"] is False
+    assert status["computed_at"] == RollupState.objects.get(key="figures").computed_at.isoformat()
+
+
+def test_trends_show_every_week_and_month_with_the_rolled_up_numbers(
+    client_for, province_officer, random_province, tree
+):
+    from citizens.models import Visit
+    from dashboards.rollups import period_start
+
+    rollup_full()
+    context = (
+        client_for(province_officer)
+        .get(reverse("dashboards:unit", args=[tree.province.pk]))
+        .context
+    )
+    weeks, months = context["weeks"], context["months"]
+    assert len(weeks) == len(months) == 12
+    for row in weeks:
+        week = Visit.objects.filter(
+            visited_on__gte=row["starts_on"],
+            visited_on__lt=row["starts_on"] + __import__("datetime").timedelta(days=7),
+        )
+        assert row["visits"] == week.count()
+        assert row["households_visited"] == week.values("household").distinct().count()
+    assert weeks[-1]["starts_on"] == period_start("week", __import__("datetime").date.today())
+    this_month = Visit.objects.filter(visited_on__gte=months[-1]["starts_on"]).count()
+    assert months[-1]["visits"] == this_month
+    charts = context["charts"]
+    assert charts["weeks"]["visits"] == [row["visits"] for row in weeks]
+
+
+def test_targets_are_measured_where_the_data_allows_and_said_not_recorded_elsewhere(
+    client_for, province_officer, random_province, tree
+):
+    from django.db.models import Sum
+
+    from citizens.models import Household
+
+    rollup_full()
+    response = client_for(province_officer).get(reverse("dashboards:unit", args=[tree.province.pk]))
+    targets = {row["target"].key: row for row in response.context["targets"]}
+    totals = Household.objects.aggregate(p=Sum("member_count"), s=Sum("smartphone_count"))
+    assert targets["smartphones"]["value"] == round(100 * totals["s"] / totals["p"], 1)
+    assert targets["skills"]["value"] is None and targets["payments"]["value"] is None
+    html = response.content.decode()
+    assert "Quyết định 411/QĐ-TTg" in html and "Không có dữ liệu" in html.replace("không", "Không")
+
+
+def test_units_are_ranked_by_the_share_of_households_reached(
+    client_for, province_officer, random_province, tree
+):
+    rollup_full()
+    children = (
+        client_for(province_officer)
+        .get(reverse("dashboards:unit", args=[tree.district_a.pk]))
+        .context["children"]
+    )
+    shares = [child.reach or 0 for child in children]
+    assert shares == sorted(shares, reverse=True)
+
+
+def test_the_page_uses_the_vendored_chart_library_and_no_inline_script(
+    client_for, province_officer, random_province, tree
+):
+    rollup_full()
+    html = (
+        client_for(province_officer)
+        .get(reverse("dashboards:unit", args=[tree.province.pk]))
+        .content.decode()
+    )
+    assert "/static/vendor/chart.js/chart.umd.min.js" in html
+    assert '<script id="dashboard-charts" type="application/json">' in html
+    assert "<script>" not in html and "https://" not in html.split("<body")[1]
+
+
+def test_the_vendored_chart_library_is_the_version_in_the_lockfile():
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    locked = json.loads((root / "package-lock.json").read_text())
+    version = locked["packages"]["node_modules/chart.js"]["version"]
+    vendored = (root / "static/vendor/chart.js/chart.umd.min.js").read_text()[:200]
+    assert f"Chart.js v{version}" in vendored
