@@ -313,3 +313,34 @@ def test_the_rollup_command_and_task_compute_the_same_figures(random_province, t
     by_command = list(UnitFigures.objects.order_by("unit_id").values(*FIGURES))
     assert rollup.delay(full=True).get() == AdministrativeUnit.objects.count()
     assert list(UnitFigures.objects.order_by("unit_id").values(*FIGURES)) == by_command
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_take_turns_and_leave_the_right_figures(
+    require_postgres, random_province, tree, leader_a
+):
+    """Beat and an officer's refresh at the same moment: the second waits for the first's
+    lock (no duplicate rows, no half-written figures), both finish."""
+    import threading
+
+    from django.db import connection
+
+    rollup_full()
+    change_a_bit_of_everything(tree, leader_a)
+    errors: list[BaseException] = []
+
+    def run(full: bool) -> None:
+        try:
+            rollup(full=full)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(full,)) for full in (False, True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert_every_figure_equals_a_recount()
