@@ -7,7 +7,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test lint format worker migrations-check bench vendor
+.PHONY: help install messages run test lint format worker migrations-check bench vendor backup restore
 
 help:
 	@echo "make run      set up everything (venv, install, migrate, demo data) and serve on :$(PORT)"
@@ -64,3 +64,12 @@ vendor:
 	npm ci --no-audit --no-fund
 	mkdir -p static/vendor/chart.js
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chart.js/
+
+# PostgreSQL backups (pg_dump custom format) into var/backups/, and back:
+#   make backup                 make restore FILE=var/backups/portal-….dump [INTO=postgres://…]
+backup: install
+	$(MANAGE) backup $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || { echo "make restore FILE=var/backups/portal-….dump [INTO=postgres://…]"; exit 1; }
+	$(MANAGE) restore $(FILE) $(if $(INTO),--into $(INTO))

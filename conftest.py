@@ -73,6 +73,16 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Tests create many accounts; real PBKDF2 costs ~0.3 s each. Passwords are never the
+    subject of a test's timing, so hash them quickly here (production keeps PBKDF2)."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _celery_in_process():
     """Tasks run in the test process; the worker test talks to a real worker instead."""
     from thainguyen_portal.celery import app
@@ -165,9 +175,20 @@ def _make_user(username: str, role: str, unit, name: str):
     )
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
+
+
+def with_totp(user):
+    """Province officers and administrators must have an authenticator app (TOTP)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
 @pytest.fixture
 def province_officer(tree):
-    return _make_user("tinh", "province_officer", tree.province, "Nguyễn Thị Hoa")
+    return with_totp(_make_user("tinh", "province_officer", tree.province, "Nguyễn Thị Hoa"))
 
 
 @pytest.fixture
@@ -189,7 +210,7 @@ def leader_a(tree):
 def admin_user(db):
     from accounts.models import User
 
-    return User.objects.create_superuser("admin", "admin@example.invalid", PASSWORD)
+    return with_totp(User.objects.create_superuser("admin", "admin@example.invalid", PASSWORD))
 
 
 @pytest.fixture

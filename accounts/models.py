@@ -100,6 +100,11 @@ class User(AbstractUser):
         return self.is_superuser or self.role == Role.AREA_OFFICER
 
     @property
+    def can_read_audit(self) -> bool:
+        """The audit log is read at the province (and by administrators)."""
+        return self.is_superuser or self.role in (Role.ADMIN, Role.PROVINCE_OFFICER)
+
+    @property
     def creatable_roles(self) -> list[Role]:
         if self.is_superuser:
             return CREATABLE_ROLES[Role.ADMIN]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -19,6 +20,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError as DrfValidationError
+from rest_framework.fields import CharField
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -60,8 +63,29 @@ class TokenObtainThrottle(AnonRateThrottle):
     rate = "10/minute"
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    """Username and password; accounts that must use a second factor (province officers,
+    administrators) also send the current code of their authenticator app."""
+
+    code = CharField(
+        required=False, allow_blank=True, write_only=True, label=gettext_lazy("Authenticator code")
+    )
+
+    def validate(self, attrs):
+        from accounts.security import requires_mfa, totp_code_is_valid
+
+        attrs = super().validate(attrs)
+        user = attrs["user"]
+        if requires_mfa(user) and not totp_code_is_valid(user, attrs.get("code", "")):
+            # The same answer as a wrong password: nothing tells a guesser which part failed.
+            raise DrfValidationError(
+                _("Unable to log in with provided credentials."), code="authorization"
+            )
+        return attrs
+
+
 @extend_schema(
-    request=AuthTokenSerializer,
+    request=TokenRequestSerializer,
     responses={200: serializers.TokenSerializer, 400: OpenApiResponse(description="Wrong login")},
     summary="Obtain the API token of an account",
     description=(
@@ -74,6 +98,7 @@ class AuthTokenCreateApi(ObtainAuthToken):
     # No session here: the throttle then applies to every caller, and no CSRF token is needed.
     authentication_classes: list = []
     throttle_classes = [TokenObtainThrottle]
+    serializer_class = TokenRequestSerializer
 
 
 # --- Read-only resources ---------------------------------------------------------------------

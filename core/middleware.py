@@ -26,3 +26,20 @@ class VietnameseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages shown to a signed-in user (and API answers) may hold personal data: no browser,
+    proxy or shared computer keeps a copy (``Cache-Control: no-store``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -20,6 +20,22 @@ from areas.models import AdministrativeUnit, Level
 from areas.services import DEFAULT_VALID_FROM, hamlets_bulk_create, units_import
 
 DEMO_PASSWORD = "ThaiNguyen@2026"
+# The demo's province officer and administrator must use a second factor, like real ones:
+# their authenticator secret is fixed and public (demo only). `manage.py demo_code` prints
+# the current code; any authenticator app accepts the secret too.
+DEMO_TOTP_SECRET = "KRUGCSJANZTXK6LFNYQDEMO2"
+DEMO_TOTP_USERS = ("admin", "tinh")
+
+
+def demo_totp_code() -> str:
+    """The current 6-digit code of the demo accounts' authenticator."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
+
+
 UNITS_2023 = "thai_nguyen_units_2023.csv"
 
 # Hamlets per district-level unit. Định Hóa formed 228 teams, one per hamlet or residential
@@ -236,6 +252,12 @@ def seed_accounts(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
                 email=f"{account.username}@example.invalid",
             )
         logins.append((account.username, str(Role(account.role).label), unit.name))
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    for user in User.objects.filter(username__in=DEMO_TOTP_USERS):
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
     return logins
 
 

@@ -133,6 +133,9 @@ def confirm(request, pk: int):
         raise Http404
     try:
         result = services.batch_apply(batch=batch)
+    except SheetError as exc:  # e.g. the file was erased after a week
+        messages.error(request, str(exc))
+        return redirect("imports:upload", kind=batch.kind)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -154,7 +157,11 @@ def confirm(request, pk: int):
 @login_required
 def error_workbook(request, pk: int):
     batch = _get_batch(request, pk)
-    content = services.batch_error_workbook(batch=batch)
+    try:
+        content = services.batch_error_workbook(batch=batch)
+    except SheetError as exc:
+        messages.error(request, str(exc))
+        return redirect("imports:upload", kind=batch.kind)
     stem = batch.filename.rsplit(".", 1)[0]
     response = HttpResponse(
         content,

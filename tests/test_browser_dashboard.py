@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from citizens.models import Household
-from demo.builders import DEMO_PASSWORD, TRUNG_KIEN
+from demo.builders import DEMO_PASSWORD, DEMO_TOTP_USERS, TRUNG_KIEN, demo_totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +19,9 @@ def sign_in(page, live_server, username: str) -> None:
     page.get_by_label("Tên đăng nhập hoặc e-mail").fill(username)
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    if username in DEMO_TOTP_USERS:  # the second factor, as a real province officer
+        page.locator("input[name=code]").fill(demo_totp_code())
+        page.locator("form button[type=submit]").click()
     page.wait_for_url(live_server.url + "/")
 
 

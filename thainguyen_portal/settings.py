@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "core",
     "areas",
     "accounts",
+    "audit",
     "teams",
     "apps_catalog",
     "citizens",
@@ -76,7 +77,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.security.RequireMfaMiddleware",
     "csp.middleware.CSPMiddleware",
+    "audit.middleware.AuditMiddleware",
+    "core.middleware.NoStoreForSignedInMiddleware",
 ]
 
 ROOT_URLCONF = "thainguyen_portal.urls"
@@ -160,6 +164,21 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = None
+# Failed sign-ins slow down per address and per account; the same message for a wrong
+# password and an unknown account (allauth). The admin signs in through this form too.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "5/m/ip,3/m/key",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Province officers and administrators must use an authenticator app (TOTP).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Tổ CNSCĐ Thái Nguyên"
+MFA_ADAPTER = "accounts.security.MfaAdapter"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"

@@ -1,18 +1,24 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from core.health import healthz
 from dashboards.views import home
 from teams.views import directory as team_directory
 
 admin.site.site_header = _("Thái Nguyên digital-technology teams portal")
 admin.site.site_title = _("Portal administration")
+# The admin signs in through the portal's login (rate-limited, MFA-aware), not its own form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("units/", include("areas.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("users/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
     path("teams/", include("teams.urls")),
     path("directory/", team_directory, name="directory"),
     path("households/", include("citizens.urls")),

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.builders import DEMO_PASSWORD, seed_demo
+from demo.builders import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_TOTP_USERS, seed_demo
 from demo.scale import SCALES
 
 
@@ -42,3 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, unit in logins:
             self.stdout.write(f"  {username:<10} {role:<18} {unit}")
+        self.stdout.write(
+            f"{' and '.join(DEMO_TOTP_USERS)} also need the code of an authenticator app "
+            f"(secret {DEMO_TOTP_SECRET}); `python manage.py demo_code` prints the current one."
+        )

@@ -1,0 +1,94 @@
+"""Account security the whole portal relies on: who must use a second factor, and revoking
+API tokens when a password changes or an account is deactivated."""
+
+from __future__ import annotations
+
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.shortcuts import redirect
+
+from .models import Role, User
+
+# Whole-province access and administration: a stolen password alone must not be enough.
+MFA_ROLES = (Role.PROVINCE_OFFICER, Role.ADMIN)
+
+
+def requires_mfa(user) -> bool:
+    if not getattr(settings, "MFA_REQUIRED", True) or not user.is_authenticated:
+        return False
+    return user.is_superuser or user.role in MFA_ROLES
+
+
+def has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def totp_code_is_valid(user, code: str) -> bool:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return bool(code) and authenticator is not None and TOTP(authenticator).validate_code(code)
+
+
+# Pages an account that must set up its second factor can still open.
+MFA_SETUP_OPEN = (
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_reauthenticate",
+    "account_logout",
+    "account_reauthenticate",
+    "set_language",
+)
+
+
+class RequireMfaMiddleware:
+    """Province officers and administrators without an authenticator app are sent to set
+    one up before anything else. (With one, allauth asks for its code at every sign-in.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.view_name in MFA_SETUP_OPEN:
+            return None
+        if request.path.startswith((settings.STATIC_URL, "/api/")):
+            return None  # the API refuses tokens to these accounts without a code
+        user = request.user
+        if requires_mfa(user) and not has_totp(user):  # one indexed query, these roles only
+            return redirect("mfa_activate_totp")
+        return None
+
+
+class MfaAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Those who must use a second factor cannot remove their only one."""
+        if requires_mfa(authenticator.user) and authenticator.type == "totp":
+            return False
+        return super().can_delete_authenticator(authenticator)
+
+
+@receiver(pre_save, sender=User, dispatch_uid="accounts-revoke-tokens")
+def _revoke_tokens_on_password_or_deactivation(sender, instance: User, **kwargs):
+    """A new password or a deactivation ends every API token of the account (web sessions
+    end by themselves: Django checks the password hash and is_active on every request)."""
+    if instance.pk is None:
+        return
+    before = User.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if before is None:
+        return
+    if before["password"] != instance.password or (before["is_active"] and not instance.is_active):
+        from rest_framework.authtoken.models import Token
+
+        Token.objects.filter(user_id=instance.pk).delete()

@@ -1,0 +1,106 @@
+"""Audit of page and API reads, exports, imports, account changes and denials, decided in one
+place from the route that answered: a new personal-data page is audited by adding its route
+name here (tests/test_permission_matrix.py fails for a route nobody classified)."""
+
+from __future__ import annotations
+
+from .models import Action
+from .services import audit_record
+
+# Routes that show personal data (names, phones, households), with what they show.
+PERSONAL_ROUTES = {
+    "teams:team-detail": "team",
+    "teams:member-list": "member",
+    "teams:member-edit": "member",
+    "citizens:household-list": "household",
+    "citizens:household-detail": "household",
+    "citizens:household-edit": "household",
+    "citizens:citizen-list": "citizen",
+    "citizens:citizen-edit": "citizen",
+    "training:course-detail": "trainee",
+    "training:session-attendance": "trainee",
+    "imports:preview": "import",
+    "imports:errors": "import",
+    "field:home": "household",
+    "field:data": "household",
+    "accounts:user-list": "user",
+    "api:member-list": "member",
+    "api:member-detail": "member",
+    "api:household-list": "household",
+    "api:household-detail": "household",
+    "api:citizen-list": "citizen",
+    "api:citizen-detail": "citizen",
+    "api:visit-list": "visit",
+    "api:visit-detail": "visit",
+    "api:attendance-list": "trainee",
+    "api:attendance-detail": "trainee",
+    "dashboards:report-download": "report",
+}
+# Successful POSTs that change who may do what, or bring data in.
+CHANGE_ROUTES = {
+    "accounts:user-create": Action.ACCOUNT,
+    "accounts:user-set-active": Action.ACCOUNT,
+    "account_change_password": Action.ACCOUNT,
+    "account_set_password": Action.ACCOUNT,
+    "mfa_activate_totp": Action.ACCOUNT,
+    "mfa_deactivate_totp": Action.ACCOUNT,
+    "imports:confirm": Action.IMPORT,
+}
+EXPORT_FORMATS = {"xlsx", "csv"}
+
+
+class AuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        try:
+            self._record(request, response)
+        except Exception:  # noqa: BLE001 - never lose the user's answer to the log
+            import logging
+
+            logging.getLogger("audit").exception("audit event not written")
+        return response
+
+    def _record(self, request, response) -> None:
+        match = getattr(request, "resolver_match", None)
+        route = match.view_name if match else ""
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        status = response.status_code
+        object_id = (match.kwargs.get("pk", "") if match else "") or ""
+        if status in (401, 403) or (status == 404 and match and signed_in):
+            audit_record(
+                action=Action.DENIED,
+                request=request,
+                route=route,
+                object_id=object_id,
+                status=status,
+            )
+            return
+        if not signed_in or status >= 400:
+            return
+        if request.method == "POST" and route in CHANGE_ROUTES and status in (200, 201, 302):
+            if status == 200 and route not in ("imports:confirm",):
+                return  # the form came back with errors: nothing changed
+            audit_record(
+                action=CHANGE_ROUTES[route],
+                request=request,
+                route=route,
+                object_id=object_id,
+                status=status,
+            )
+            return
+        if request.method == "GET" and route in PERSONAL_ROUTES:
+            exported = (
+                request.GET.get("export") in EXPORT_FORMATS or route == "dashboards:report-download"
+            )
+            audit_record(
+                action=Action.EXPORT if exported else Action.READ,
+                request=request,
+                route=route,
+                object_type=PERSONAL_ROUTES[route],
+                object_id=object_id,
+                status=status,
+            )

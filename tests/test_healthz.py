@@ -1,0 +1,26 @@
+"""/healthz names each component and whether it answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_the_database_and_redis(client, settings, redis_url):
+    settings.REDIS_URL = redis_url
+    answer = client.get(reverse("healthz"))
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["status"] == "ok"
+    assert body["components"]["database"]["ok"] and body["components"]["redis"]["ok"]
+
+
+def test_redis_unreachable_is_reported_as_degraded_not_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    answer = client.get(reverse("healthz"))
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["status"] == "degraded"
+    assert body["components"]["redis"] == {"ok": False, "error": "ConnectionError"}
