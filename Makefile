@@ -7,7 +7,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test lint format worker migrations-check bench vendor backup restore
+.PHONY: help install messages run test lint format worker migrations-check bench vendor backup restore loadtest
 
 help:
 	@echo "make run      set up everything (venv, install, migrate, demo data) and serve on :$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint     ruff check + format check + migrations check"
 	@echo "make worker   a Celery worker with beat (needs REDIS_URL)"
 	@echo "make bench    roll-ups, dashboard and visits API at 1/4, 1/2 and full province scale (PostgreSQL)"
+	@echo "make loadtest a bounded locust load against gunicorn (PostgreSQL); LOADTEST_ARGS=--seconds 60"
 
 $(BIN)/.installed: pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,3 +74,7 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "make restore FILE=var/backups/portal-….dump [INTO=postgres://…]"; exit 1; }
 	$(MANAGE) restore $(FILE) $(if $(INTO),--into $(INTO))
+
+# Needs DATABASE_URL=postgres://…; works in its own <name>_load database.
+loadtest: messages
+	$(BIN)/python -m loadtest.run $(LOADTEST_ARGS)

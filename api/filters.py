@@ -19,6 +19,8 @@ from core.text import fold
 from teams.models import Affiliation, MemberRole, Team, TeamMember, TeamStatus
 from training.models import Attendance, Course
 
+MAX_ID = 2_147_483_647  # PostgreSQL integer (ids are bigint; filters never need more)
+
 
 class IdFilter(django_filters.NumberFilter):
     """An id: whole numbers only (a NumberFilter would accept 1.5)."""
@@ -26,10 +28,21 @@ class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
+        # Ids are positive database integers: anything else is a 400, not a query that
+        # overflows the database's integer type (found by fuzzing).
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
         # For drf-spectacular: an integer, described by the label. (A class-level
         # extend_schema_field would drop the label from the schema.)
-        self._spectacular_annotation = {"field": {"type": "integer", "description": self.label}}
+        self._spectacular_annotation = {
+            "field": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_ID,
+                "description": self.label,
+            }
+        }
 
 
 class UnitFilter(IdFilter):

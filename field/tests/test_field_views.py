@@ -146,7 +146,7 @@ def test_data_costs_the_same_queries_for_a_hamlet_of_any_size(
     client = client_for(leader_a)
     # session, user, the user's scope unit (for_user), the hamlet, current members with their
     # team, active apps, their outcomes, households with last visit and apps helped, citizens
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = get_data(client)
     assert len(response.json()["households"]) == 60
     assert Household.objects.count() == 60 and Citizen.objects.count() == 240

@@ -314,7 +314,7 @@ def test_the_ui_import_preview_page_queries_do_not_grow_with_rows(
     upload(client, workbook(HEADERS, rows), tree.district_a)
     batch = ImportBatch.objects.get()
     # session, user, scope unit, batch, communes+hamlets inside, communes outside, teams+members
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         client.get(reverse("imports:preview", args=[batch.pk]))
 
 

@@ -306,7 +306,7 @@ def test_course_page_queries_do_not_grow_with_the_trainees(
     # session, user, user's scope unit, the course with its unit and counts, sessions with
     # attendance counts, count of trainees, one page of trainees with their unit and number
     # of sessions attended, units for the "add a trainee" form
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(url("course-detail", course_a.pk))
     assert len(response.context["page"].object_list) == 30
     assert {t.attended_count for t in response.context["page"].object_list} == {3}

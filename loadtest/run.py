@@ -1,0 +1,176 @@
+"""`make loadtest`: a bounded headless load (locust) against gunicorn on PostgreSQL.
+
+Works in its own database (DATABASE_URL's name + ``_load``), filled with the demo province at
+a quarter of its real size; then team leaders post visits, area officers browse lists and
+province officers open dashboards for ``--seconds``; locust prints requests per second,
+median and 95th-percentile latency and failures per kind of request.
+
+    python -m loadtest.run [--users 40] [--seconds 60] [--scale quarter]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--scale", default="quarter", choices=["quarter", "half", "province"])
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print("make loadtest needs PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
+        return 2
+    parts = urlsplit(url)
+    load_url = urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_load"))
+    os.environ["DATABASE_URL"] = load_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thainguyen_portal.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from benchmarks.run import recreate_database
+    from demo.builders import seed_demo
+    from demo.scale import SCALES, seed_scale
+
+    print(f"Preparing {load_url.rsplit('/', 1)[-1]} ({args.scale} scale)…", flush=True)
+    recreate_database(load_url)
+    call_command("migrate", verbosity=0)
+    seed_demo(lambda line: None)
+    seed_scale(SCALES[args.scale], lambda line: print("  " + line))
+    from dashboards.rollups import rollup_full
+
+    rollup_full()
+    accounts = prepare_accounts(args.users)
+    accounts_file = Path(tempfile.mkdtemp()) / "accounts.json"
+    accounts_file.write_text(json.dumps(accounts))
+    from django.db import connections
+
+    connections.close_all()
+
+    port = 18500 + os.getpid() % 400
+    env = {
+        **os.environ,
+        "DATABASE_URL": load_url,
+        "LOADTEST_ACCOUNTS": str(accounts_file),
+        "LOG_LEVEL": "WARNING",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    env.pop("REDIS_URL", None)  # one process per worker: the in-process cache is enough here
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen(
+        [
+            str(bin_dir / "gunicorn"),
+            "thainguyen_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        done = subprocess.run(
+            [
+                str(bin_dir / "locust"),
+                "-f",
+                str(ROOT / "loadtest" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                "10",
+                "--run-time",
+                f"{args.seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--only-summary",
+                "--stop-timeout",
+                "5",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return done.returncode
+
+
+def prepare_accounts(users: int) -> dict:
+    """Tokens for the demo team leaders (with households to visit), the area officers, and
+    one province officer per simulated one (each with its own authenticator secret)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import Role, User
+    from accounts.services import user_create
+    from areas.models import AdministrativeUnit, Level
+    from citizens.models import Citizen
+    from demo.builders import DEMO_PASSWORD
+
+    leaders = []
+    for user in User.objects.filter(role=Role.TEAM_LEADER, is_active=True):
+        people = list(
+            Citizen.objects.filter(household__hamlet=user.scope_unit)
+            .order_by("household_id", "pk")
+            .distinct("household_id")
+            .values_list("household_id", "pk")[:100]
+        )
+        if people:
+            leaders.append(
+                {"token": Token.objects.get_or_create(user=user)[0].key, "people": people}
+            )
+    province = AdministrativeUnit.objects.current().get(level=Level.PROVINCE)
+    secrets = []
+    for n in range(users):
+        username = f"tinh-load-{n}"
+        user = user_create(
+            actor=None,
+            username=username,
+            name=f"Cán bộ tỉnh {n}",
+            role=Role.PROVINCE_OFFICER,
+            scope_unit=province,
+            password=DEMO_PASSWORD,
+        )
+        secret = base64.b32encode(f"loadtest-user-{n:06d}".encode()).decode()  # 20 bytes
+        TOTP.activate(user, secret)
+        secrets.append({"username": username, "secret": secret})
+    dashboards = [
+        province.pk,
+        *AdministrativeUnit.objects.current()
+        .filter(level__in=[Level.DISTRICT, Level.COMMUNE])
+        .values_list("pk", flat=True)[:40],
+    ]
+    return {
+        "password": DEMO_PASSWORD,
+        "leaders": leaders,
+        "officers": ["dinhhoa", "daitu", "chochu"],
+        "province": secrets,
+        "dashboards": dashboards,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
