@@ -84,6 +84,8 @@ def main() -> int:
             "4",
             "--worker-class",
             "gthread",
+            "--keep-alive",
+            "10",  # longer than a simulated user's pause: no reset of an idle connection
             "--log-level",
             "warning",
         ],
