@@ -43,3 +43,18 @@ class NoStoreForSignedInMiddleware:
 
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def database_unavailable_response(request):
+    from django.http import HttpResponse, JsonResponse
+    from django.template.loader import render_to_string
+
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau."},
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from areas import selectors as area_selectors
+from core import outbox
 
 from .selectors import report_months, scope_figures, unit_dashboard
 from .tasks import rollup
@@ -65,7 +66,7 @@ def dashboard_refresh(request, pk: int):
 
     unit = area_selectors.get_unit_for_user(user=request.user, pk=pk)
     RollupState.objects.update_or_create(key="refresh", defaults={"requested_at": timezone.now()})
-    transaction.on_commit(rollup.delay)
+    transaction.on_commit(lambda: outbox.send(rollup))
     messages.info(request, _("The figures are being recomputed; this page updates when done."))
     return redirect("dashboards:unit", pk=unit.pk)
 
@@ -103,7 +104,7 @@ def report_request(request, pk: int):
         messages.error(request, _("Choose one of the months offered."))
         return redirect("dashboards:unit", pk=unit.pk)
     report = request_report(user=request.user, unit=unit, month=month)
-    transaction.on_commit(lambda: build_report.delay(report.pk))
+    transaction.on_commit(lambda: outbox.send(build_report, report.pk))
     messages.info(request, _("Your report is being prepared; it appears below when ready."))
     return redirect("dashboards:reports")
 

@@ -124,8 +124,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down must not take pages down: cache misses instead of errors.
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": "tnportal",
         }
     }
@@ -139,6 +141,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_TASK_ACKS_LATE = True
+# A worker that dies mid-task (killed, out of memory) gives the task back to the queue; the
+# tasks are idempotent (a roll-up recomputes, a report rebuilds), so a rerun is safe.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2  # a request waits this long at most for a dead broker
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -149,6 +155,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # The dashboards' figures, brought up to date from what changed (incremental: a run
     # costs what changed since the last one, so it can run often).
     "rollup": {"task": "dashboards.rollup", "schedule": 5 * 60},
+    # Tasks kept in the database while the broker was down.
+    "flush-outbox": {"task": "core.flush_outbox", "schedule": 60},
 }
 
 # --- Accounts (custom user, allauth: username or e-mail login, no open sign-up).

@@ -31,3 +31,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# PostgreSQL unreachable (restarting): a clear 503 instead of a server error (core.views).
+handler500 = "core.views.server_error"
