@@ -17,6 +17,8 @@ PERSONAL_ROUTES = {
     "citizens:household-edit": "household",
     "citizens:citizen-list": "citizen",
     "citizens:citizen-edit": "citizen",
+    "citizens:citizen-data": "citizen",
+    "citizens:citizen-anonymise": "citizen",
     "training:course-detail": "trainee",
     "training:session-attendance": "trainee",
     "imports:preview": "import",
@@ -47,6 +49,7 @@ CHANGE_ROUTES = {
     "imports:confirm": Action.IMPORT,
 }
 EXPORT_FORMATS = {"xlsx", "csv"}
+EXPORT_ROUTES = {"dashboards:report-download", "citizens:citizen-data"}
 
 
 class AuditMiddleware:
@@ -93,9 +96,7 @@ class AuditMiddleware:
             )
             return
         if request.method == "GET" and route in PERSONAL_ROUTES:
-            exported = (
-                request.GET.get("export") in EXPORT_FORMATS or route == "dashboards:report-download"
-            )
+            exported = request.GET.get("export") in EXPORT_FORMATS or route in EXPORT_ROUTES
             audit_record(
                 action=Action.EXPORT if exported else Action.READ,
                 request=request,

@@ -265,3 +265,38 @@ def citizen_edit(request, pk: int):
         "citizens/citizen_form.html",
         {"form": form, "household": citizen.household, "citizen": citizen},
     )
+
+
+@login_required
+def citizen_data(request, pk: int):
+    """The person's own data, to hand to them (a JSON file; the read is audited as an export)."""
+    import json
+
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    _require_household_editor(request.user)
+    citizen = selectors.get_citizen_for_user(user=request.user, pk=pk)
+    body = json.dumps(services.citizen_personal_data(citizen=citizen), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"du-lieu-ca-nhan-{citizen.pk}.json"
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def citizen_anonymise(request, pk: int):
+    """Erase a person's identifying data on their request, after a confirmation page."""
+    from audit.models import Action
+    from audit.services import audit_record
+
+    _require_household_editor(request.user)
+    citizen = selectors.get_citizen_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        services.citizen_anonymise(citizen=citizen)
+        audit_record(action=Action.ERASE, request=request, object_type="citizen", object_id=pk)
+        messages.success(request, _("The person's identifying data has been erased."))
+        return redirect("citizens:household-detail", pk=citizen.household_id)
+    return render(request, "citizens/citizen_anonymise.html", {"citizen": citizen})
