@@ -21,7 +21,7 @@ def sign_in(page, live_server, username: str) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
     if username in DEMO_TOTP_USERS:  # the second factor, as a real province officer
         page.locator("input[name=code]").fill(demo_totp_code())
-        page.locator("form button[type=submit]").click()
+        page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(live_server.url + "/")
 
 

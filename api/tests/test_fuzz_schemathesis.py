@@ -21,6 +21,18 @@ FUZZ = settings(
 )
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app is called directly (not through Django's test client), so do what the
+    test client does: keep request_started from closing the test transaction's connection."""
+    from django.core.signals import request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(leader_a, officer_a, province_officer, tree):
     from citizens.models import Citizen, Household
