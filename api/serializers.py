@@ -268,6 +268,17 @@ class NewCitizenSerializer(serializers.Serializer):
         return value
 
 
+class TextSlugRelatedField(serializers.SlugRelatedField):
+    """A slug that must be text a database can hold: a NUL character is refused as an
+    unknown value (400) instead of reaching PostgreSQL, which rejects it (found by fuzzing:
+    it was a 500)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class AssistanceInputSerializer(serializers.Serializer):
     citizen = ScopedPrimaryKeyRelatedField(
         Citizen,
@@ -282,7 +293,7 @@ class AssistanceInputSerializer(serializers.Serializer):
         default=None,
         help_text=_("The ref of a person in new_citizens."),
     )
-    app = serializers.SlugRelatedField(
+    app = TextSlugRelatedField(
         slug_field="slug", queryset=App.objects.all(), help_text=_("The app's identifier.")
     )
     outcome = serializers.SlugField(help_text=_("The outcome's identifier within that app."))

@@ -160,3 +160,10 @@ def test_sessions_end_with_the_browser_and_after_a_working_day(client, officer_a
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["max-age"] == "" and cookie["expires"] == ""  # a browser-session cookie
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60  # and the server forgets it after 8 h
+
+
+def test_without_an_authenticator_the_api_in_the_browser_is_closed_too(client, tree):
+    officer = _make_user("tinh3", "province_officer", tree.province, "Vũ Văn Tỉnh")
+    client.force_login(officer)
+    response = client.get(reverse("api:household-list"))
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")

@@ -79,3 +79,30 @@ def test_an_id_too_large_for_the_database_is_a_400_not_a_server_error(client, to
         HTTP_AUTHORIZATION=f"Token {tokens['leader']}",
     )
     assert response.status_code == 400 and "course" in response.json()
+
+
+def test_a_nul_character_in_an_app_is_a_400_not_a_server_error(client, tokens, tree):
+    """Found by the fuzzing on PostgreSQL: a NUL in the app's identifier reached the database."""
+    import datetime
+    import json
+    import uuid
+
+    from citizens.models import Citizen
+
+    citizen = Citizen.objects.get(full_name="Người dân")
+    response = client.post(
+        "/api/v1/visits/",
+        json.dumps(
+            {
+                "client_uuid": str(uuid.uuid4()),
+                "household": citizen.household_id,
+                "visited_on": datetime.date(2026, 11, 2).isoformat(),
+                "assistances": [
+                    {"citizen": citizen.pk, "app": "vne\x00id", "outcome": "installed"}
+                ],
+            }
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {tokens['leader']}",
+    )
+    assert response.status_code == 400 and "assistances" in response.json()
