@@ -35,6 +35,15 @@ def totp_code_is_valid(user, code: str) -> bool:
     return bool(code) and authenticator is not None and TOTP(authenticator).validate_code(code)
 
 
+def totp_now(secret: str) -> str:
+    """The current code an authenticator app shows for ``secret`` (demo accounts, tests)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 # Pages an account that must set up its second factor can still open.
 MFA_SETUP_OPEN = (
     "mfa_index",

@@ -84,9 +84,9 @@ class AuditMiddleware:
             return
         if not signed_in or status >= 400:
             return
-        if request.method == "POST" and route in CHANGE_ROUTES and status in (200, 201, 302):
-            if status == 200 and route not in ("imports:confirm",):
-                return  # the form came back with errors: nothing changed
+        # A change went through when it answers 201 or redirects; a form shown again (200)
+        # had errors and changed nothing.
+        if request.method == "POST" and route in CHANGE_ROUTES and status in (201, 302):
             audit_record(
                 action=CHANGE_ROUTES[route],
                 request=request,

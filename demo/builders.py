@@ -29,11 +29,9 @@ DEMO_TOTP_USERS = ("admin", "tinh")
 
 def demo_totp_code() -> str:
     """The current 6-digit code of the demo accounts' authenticator."""
-    import time
+    from accounts.security import totp_now
 
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
+    return totp_now(DEMO_TOTP_SECRET)
 
 
 UNITS_2023 = "thai_nguyen_units_2023.csv"

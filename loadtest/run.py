@@ -124,26 +124,14 @@ def prepare_accounts(users: int) -> dict:
     """Tokens for the demo team leaders (with households to visit), the area officers, and
     one province officer per simulated one (each with its own authenticator secret)."""
     from allauth.mfa.totp.internal.auth import TOTP
-    from rest_framework.authtoken.models import Token
 
-    from accounts.models import Role, User
+    from accounts.models import Role
     from accounts.services import user_create
     from areas.models import AdministrativeUnit, Level
-    from citizens.models import Citizen
+    from benchmarks.run import leaders_and_work
     from demo.builders import DEMO_PASSWORD
 
-    leaders = []
-    for user in User.objects.filter(role=Role.TEAM_LEADER, is_active=True):
-        people = list(
-            Citizen.objects.filter(household__hamlet=user.scope_unit)
-            .order_by("household_id", "pk")
-            .distinct("household_id")
-            .values_list("household_id", "pk")[:100]
-        )
-        if people:
-            leaders.append(
-                {"token": Token.objects.get_or_create(user=user)[0].key, "people": people}
-            )
+    leaders = [{"token": token, "people": people} for token, people in leaders_and_work()]
     province = AdministrativeUnit.objects.current().get(level=Level.PROVINCE)
     secrets = []
     for n in range(users):

@@ -4,14 +4,12 @@ account, and scope changes that apply at once."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from accounts.security import totp_now
 from citizens.models import Household
 from conftest import PASSWORD, TOTP_SECRET, _make_user
 
@@ -26,7 +24,7 @@ def _fresh_rate_limits():
 
 
 def current_code() -> str:
-    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    return totp_now(TOTP_SECRET)
 
 
 def login(client, username: str, password: str):

@@ -118,3 +118,25 @@ def test_personal_pages_and_api_answers_are_not_kept_by_browsers_or_proxies(
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
     api = client.get(reverse("api:household-list"))
     assert "no-store" in api["Cache-Control"]
+
+
+def test_the_log_page_costs_the_same_queries_for_more_entries(
+    client_for, province_officer, django_assert_max_num_queries
+):
+    for n in range(60):
+        AuditEvent.objects.create(actor=f"user{n}", action=Action.READ, route="x")
+    client = client_for(province_officer)
+    # session, user, second-factor check, COUNT, the page
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("audit:event-list"))
+    assert len(response.context["page"].object_list) == 50
+
+
+def test_bad_filters_are_ignored_and_kept_in_the_form(client_for, province_officer):
+    AuditEvent.objects.create(actor="someone", action=Action.READ)
+    page = client_for(province_officer).get(
+        reverse("audit:event-list"), {"since": "31/02/2026", "action": "nonsense", "until": "x"}
+    )
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == AuditEvent.objects.count()  # unfiltered
+    assert 'value="31/02/2026"' in page.content.decode()

@@ -94,3 +94,25 @@ def test_another_area_cannot_export_or_erase(client_for, officer_b, person):
     assert client.post(reverse("citizens:citizen-anonymise", args=[person.pk])).status_code == 404
     person.refresh_from_db()
     assert person.full_name == "Đinh Thị Hoa"
+
+
+def test_the_export_costs_the_same_queries_however_much_help_was_received(
+    client_for, officer_a, person, leader_a, django_assert_max_num_queries
+):
+    vneid = App.objects.get(slug="vneid")
+    for day in range(1, 20):
+        visit = Visit.objects.create(
+            client_uuid=uuid.uuid4(),
+            content_digest="x",
+            household=person.household,
+            recorded_by=leader_a,
+            visited_on=datetime.date(2026, 10, day),
+        )
+        Assistance.objects.create(
+            visit=visit, citizen=person, app=vneid, outcome=vneid.outcomes.last()
+        )
+    client = client_for(officer_a)
+    # session, user, scope unit, the citizen with household and hamlet, the help, the audit
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("citizens:citizen-data", args=[person.pk]))
+    assert len(json.loads(response.content)["help_received"]) == 20
