@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.exports import export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
+from core.search import search_text
 
 from . import selectors, services
 from .forms import UserCreateForm
@@ -24,7 +25,7 @@ def _require_account_manager(user) -> None:
 @login_required
 def user_list(request):
     _require_account_manager(request.user)
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     role = request.GET.get("role", "")
     if role not in Role.values:
         role = ""

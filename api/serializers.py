@@ -327,6 +327,14 @@ class VisitRecordSerializer(serializers.Serializer):
         TeamMember, many=True, required=False, default=list
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    consent_given = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "The household agreed, at this visit, to store its members' personal data; "
+            "needed to add new citizens to a household without recorded consent."
+        ),
+    )
     new_citizens = NewCitizenSerializer(many=True, required=False, default=list)
     assistances = AssistanceInputSerializer(many=True, required=False, default=list)
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from core.exports import export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
+from core.search import search_text
 
 from . import selectors, services
 from .forms import HamletCloseForm, HamletForm
@@ -27,7 +28,7 @@ def unit_browse(request):
 @login_required
 def unit_detail(request, pk: int):
     unit = selectors.get_unit_for_user(user=request.user, pk=pk)
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     include_closed = request.GET.get("closed") == "1"
     children = selectors.unit_children(unit=unit, search=search, include_closed=include_closed)
     if wants_export(request):

@@ -19,6 +19,7 @@ PERSONAL_ROUTES = {
     "citizens:citizen-edit": "citizen",
     "citizens:citizen-data": "citizen",
     "citizens:citizen-anonymise": "citizen",
+    "citizens:citizen-phone": "citizen",
     "training:course-detail": "trainee",
     "training:session-attendance": "trainee",
     "imports:preview": "import",
@@ -50,6 +51,8 @@ CHANGE_ROUTES = {
 }
 EXPORT_FORMATS = {"xlsx", "csv"}
 EXPORT_ROUTES = {"dashboards:report-download", "citizens:citizen-data"}
+# Pages showing a number that lists mask (a citizen's full phone).
+REVEAL_ROUTES = {"citizens:citizen-phone"}
 
 
 class AuditMiddleware:
@@ -97,8 +100,9 @@ class AuditMiddleware:
             return
         if request.method == "GET" and route in PERSONAL_ROUTES:
             exported = request.GET.get("export") in EXPORT_FORMATS or route in EXPORT_ROUTES
+            action = Action.EXPORT if exported else Action.READ
             audit_record(
-                action=Action.EXPORT if exported else Action.READ,
+                action=Action.REVEAL if route in REVEAL_ROUTES else action,
                 request=request,
                 route=route,
                 object_type=PERSONAL_ROUTES[route],

@@ -357,6 +357,23 @@ class HouseholdImporter:
 
         new_households = 0
         for group in groups.values():
+            consented = group.data.get("consent_on") or (
+                group.household is not None and group.household.consent_on
+            )
+            if not consented:
+                # Members' personal data needs the household's consent (Decree 13/2023).
+                for row in group.rows:
+                    if row.data["name"]:
+                        row.fail(
+                            col("consent"),
+                            _(
+                                "the household has not agreed to store its members' data: "
+                                "give the date of its consent"
+                            ),
+                        )
+                group.rows = [row for row in group.rows if row.action != Action.ERROR]
+                if not group.rows:
+                    continue
             if group.household is None:
                 new_households += 1
                 if group.data.get("member_count") is None:

@@ -118,6 +118,35 @@ def _check_consent_date(consent_on: datetime.date | None) -> None:
         raise ValidationError({"consent_on": _("The date cannot be in the future.")})
 
 
+def _check_consent_given(household: Household) -> None:
+    """Personal data of a household's members (names, years of birth, phones, ID numbers) is
+    stored only once the household has agreed (Decree 13/2023, art. 11). Without consent
+    the portal keeps the household itself (head, address, counts) for planning visits."""
+    if household.consent_on is None:
+        raise ValidationError(
+            {
+                "household": _(
+                    "This household has not agreed to store its members' personal data: "
+                    "record its consent first."
+                )
+            }
+        )
+
+
+def _check_consent_kept(household: Household) -> None:
+    """Consent cannot be withdrawn while the household's members are still identifiable:
+    anonymise them first (their figures stay)."""
+    if household.pk and household.citizens.exclude(full_name__startswith=ANONYMOUS_NAME).exists():
+        raise ValidationError(
+            {
+                "consent_on": _(
+                    "Members of this household are recorded with their personal data: "
+                    "anonymise them before withdrawing the consent."
+                )
+            }
+        )
+
+
 def _household_key(head_name: str, address: str) -> str:
     return fold(f"{head_name} {address}")
 
@@ -188,6 +217,8 @@ def household_update(
     _check_counts(member_count, smartphone_count)
     if consent_on != household.consent_on:
         _check_consent_date(consent_on)
+        if consent_on is None:
+            _check_consent_kept(household)
         household.consent_recorded_by = recorded_by if consent_on else None
     household.head_name = clean_text(head_name)
     household.address = clean_text(address)
@@ -239,6 +270,7 @@ def _check_not_recorded_twice(citizen: Citizen) -> None:
 
 
 def _save_citizen(citizen: Citizen) -> Citizen:
+    _check_consent_given(citizen.household)
     _check_birth_year(citizen.birth_year)
     _check_id_not_registered(citizen)
     _check_not_recorded_twice(citizen)
@@ -329,6 +361,7 @@ def _visit_digest(
     notes: str,
     assistances: list[dict],
     new_citizens: list[dict],
+    consent_given: bool = False,
 ) -> str:
     """A fingerprint of what was submitted, independent of list order and spacing."""
     content = {
@@ -355,6 +388,8 @@ def _visit_digest(
             for c in new_citizens
         ),
     }
+    if consent_given:  # only when given, so fingerprints of earlier visits stay the same
+        content["consent_given"] = True
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -366,6 +401,7 @@ def _validate_visit(
     members_present: list,
     assistances: list[dict],
     new_citizens: list[dict],
+    consent_given: bool = False,
 ):
     from teams.models import Team
 
@@ -389,6 +425,15 @@ def _validate_visit(
             raise ValidationError(
                 {"members_present": _("Only current members of the hamlet's team can be present.")}
             )
+    if new_citizens and household.consent_on is None and not consent_given:
+        raise ValidationError(
+            {
+                "new_citizens": _(
+                    "This household has not agreed to store its members' personal data: "
+                    "ask for its consent before adding people."
+                )
+            }
+        )
     refs = [str(c["ref"]) for c in new_citizens]
     if len(set(refs)) != len(refs):
         raise ValidationError({"new_citizens": _("Each new citizen needs its own reference.")})
@@ -450,12 +495,15 @@ def visit_record(
     notes: str = "",
     assistances: list[dict] | None = None,
     new_citizens: list[dict] | None = None,
+    consent_given: bool = False,
 ) -> tuple[Visit, bool]:
     """Record a visit once. Returns (visit, created).
 
     The same ``client_uuid`` with the same content returns the first visit (created=False),
     however often and however concurrently it is sent; with other content it raises
     VisitConflict and changes nothing. Who recorded it and for which team are derived here.
+    ``consent_given`` records, at the door, the household's consent to store its members'
+    data (dated the day of the visit), which new citizens need.
     """
     members_present = list(members_present or [])
     assistances = list(assistances or [])
@@ -467,6 +515,7 @@ def visit_record(
         notes=notes,
         assistances=assistances,
         new_citizens=new_citizens,
+        consent_given=consent_given,
     )
     existing = Visit.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
@@ -478,9 +527,14 @@ def visit_record(
         members_present=members_present,
         assistances=assistances,
         new_citizens=new_citizens,
+        consent_given=consent_given,
     )
     try:
         with transaction.atomic():
+            if consent_given and household.consent_on is None:
+                household.consent_on = visited_on
+                household.consent_recorded_by = user
+                household.save(update_fields=["consent_on", "consent_recorded_by", "updated_at"])
             visit = Visit.objects.create(
                 client_uuid=client_uuid,
                 content_digest=digest,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/citizens/new/", views.citizen_add, name="citizen-add"),
     path("citizens/", views.citizen_list, name="citizen-list"),
     path("citizens/<int:pk>/edit/", views.citizen_edit, name="citizen-edit"),
+    path("citizens/<int:pk>/phone/", views.citizen_phone, name="citizen-phone"),
     path("citizens/<int:pk>/data.json", views.citizen_data, name="citizen-data"),
     path("citizens/<int:pk>/anonymise/", views.citizen_anonymise, name="citizen-anonymise"),
 ]

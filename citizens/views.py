@@ -13,6 +13,7 @@ from core.exports import export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 from core.phones import mask_phone
+from core.search import search_text
 
 from . import selectors, services
 from .forms import CitizenForm, HouseholdForm
@@ -43,7 +44,7 @@ def _with_masked_phones(citizens) -> list:
 @login_required
 def household_list(request):
     unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     sort = request.GET.get("sort", "hamlet")
     households = selectors.households_for_user(
         user=request.user, unit=unit, search=search, sort=sort
@@ -103,6 +104,7 @@ def household_detail(request, pk: int):
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=household.hamlet, user=request.user)
             + [household.hamlet],
             "can_edit": can_edit_households(request.user),
+            "can_reveal": can_edit_households(request.user),
         },
     )
 
@@ -166,7 +168,7 @@ def citizen_list(request):
     unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
     sex = request.GET.get("sex", "")
     sex = sex if sex in Sex.values else ""
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     sort = request.GET.get("sort", "household")
     citizens = selectors.citizens_for_user(
         user=request.user, unit=unit, search=search, sex=sex, sort=sort
@@ -213,6 +215,7 @@ def citizen_list(request):
             "sex": sex,
             "sexes": Sex.choices,
             "search": search,
+            "can_reveal": can_edit_households(request.user),
             "sort": sort,
         },
     )
@@ -283,6 +286,15 @@ def citizen_data(request, pk: int):
         as_attachment=True, filename=f"du-lieu-ca-nhan-{citizen.pk}.json"
     )
     return response
+
+
+@login_required
+def citizen_phone(request, pk: int):
+    """A person's full phone number, to call them; lists show it masked. Each showing is
+    recorded in the audit log (AuditMiddleware.REVEAL_ROUTES)."""
+    _require_household_editor(request.user)
+    citizen = selectors.get_citizen_for_user(user=request.user, pk=pk)
+    return render(request, "citizens/citizen_phone.html", {"citizen": citizen})
 
 
 @login_required

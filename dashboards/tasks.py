@@ -1,14 +1,24 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 
 from .rollups import rollup as run_rollup
 
 
-@shared_task(name="dashboards.rollup", acks_late=True)
+@shared_task(
+    name="dashboards.rollup",
+    acks_late=True,
+    # A database restarting or briefly unreachable: try again a few times, waiting longer
+    # each time (bounded: beat starts a fresh run a few minutes later anyway).
+    autoretry_for=(OperationalError,),
+    max_retries=3,
+    retry_backoff=5,
+    retry_jitter=False,
+)
 def rollup(full: bool = False) -> int:
     """Incremental by default (beat, every few minutes); idempotent, so a rerun after a
-    worker died mid-way computes the same figures."""
+    worker died mid-way computes the same figures (tests/…/test_rollup_worker_killed.py)."""
     return run_rollup(full=full)
 
 

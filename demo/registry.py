@@ -244,7 +244,8 @@ def _households_for(hamlet: AdministrativeUnit, count: int, rng: random.Random) 
         )
     Household.objects.bulk_create(households)
     citizens = []
-    for household in Household.objects.filter(hamlet=hamlet):
+    # Members are recorded only for households that agreed (the others: head and counts only).
+    for household in Household.objects.filter(hamlet=hamlet, consent_on__isnull=False):
         for i in range(household.member_count):
             if i == 0:
                 name, sex, year = household.head_name, Sex.MALE, rng.randrange(1955, 1990)

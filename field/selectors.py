@@ -65,7 +65,7 @@ def field_households(*, user, hamlet: AdministrativeUnit):
     return (
         Household.objects.for_user(user)
         .filter(hamlet=hamlet)
-        .only("id", "head_name", "address", "search_key")
+        .only("id", "head_name", "address", "search_key", "consent_on")
         .annotate(
             last_visited_on=Subquery(last_visit[:1]),
             apps_helped=Coalesce(Subquery(apps_helped, output_field=IntegerField()), 0),
@@ -112,6 +112,7 @@ def field_data(*, user, hamlet: AdministrativeUnit) -> dict:
                 "head_name": h.head_name,
                 "address": h.address,
                 "key": h.search_key,
+                "consent": h.consent_on is not None,
                 "citizens": [
                     {"id": c.pk, "full_name": c.full_name, "birth_year": c.birth_year}
                     for c in h.citizens.all()

@@ -61,6 +61,10 @@ def _strings() -> dict[str, str]:
         "need_person": _("Tick at least one person."),
         "need_outcome": _("Choose an app and what was done."),
         "need_name": _("Enter the person's full name."),
+        "need_consent": _(
+            "This household has not agreed yet to store its members' data: tick its consent "
+            "before adding a person."
+        ),
         "bad_year": _("The year of birth has four digits."),
         "bad_date": _("Choose the date of the visit."),
         "new_person": _("new"),

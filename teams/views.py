@@ -11,6 +11,7 @@ from areas import selectors as area_selectors
 from core.exports import export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
+from core.search import search_text
 
 from . import selectors, services
 from .forms import DateForm, MemberForm, TeamCreateForm, TeamForm
@@ -31,7 +32,7 @@ def team_list(request):
     status = request.GET.get("status", "")
     if status not in TeamStatus.values:
         status = ""
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     sort = request.GET.get("sort", "commune")
     teams = selectors.teams_for_user(
         user=request.user, unit=unit, status=status, search=search, sort=sort
@@ -203,7 +204,7 @@ def member_list(request):
     affiliation = affiliation if affiliation in Affiliation.values else ""
     state = request.GET.get("state", "current")
     state = state if state in ("current", "former", "all") else "current"
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     sort = request.GET.get("sort", "team")
     members = selectors.members_for_user(
         user=request.user,
@@ -347,7 +348,7 @@ def directory(request):
     commune = None
     if request.GET.get("commune", "").isdigit():
         commune = communes.filter(pk=int(request.GET["commune"])).first()
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_text(request)
     page = None
     if commune is not None or search:
         page = paginate(

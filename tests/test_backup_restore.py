@@ -12,6 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from tests.consent import CONSENTED
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 KEY_TABLES = [
@@ -50,7 +52,9 @@ def test_a_backup_restored_into_a_scratch_database_has_the_same_rows(
     member_add(team=team, name="Lò Thị Mai", joined_on=datetime.date(2026, 1, 5))
     vneid = App.objects.get(slug="vneid")
     for n in range(5):
-        household = Household.objects.create(hamlet=tree.hamlet_a, head_name=f"Hà Văn {n}")
+        household = Household.objects.create(
+            consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name=f"Hà Văn {n}"
+        )
         citizen = Citizen.objects.create(household=household, full_name=f"Hà Thị {n}")
         visit = Visit.objects.create(
             client_uuid=uuid.uuid4(),

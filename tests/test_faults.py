@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.consent import CONSENTED
+
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_START = (
     'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" '
@@ -85,7 +87,9 @@ def test_with_redis_stopped_pages_serve_visits_are_recorded_and_tasks_wait(
     broker = Celery("fault-test", broker=redis_url, set_as_current=False)
     broker.conf.broker_connection_timeout = 1
     task = broker.task(name="dashboards.rollup")(_stand_in)
-    household = Household.objects.create(hamlet=tree.hamlet_a, head_name="Chủ hộ")
+    household = Household.objects.create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Chủ hộ"
+    )
     token = Token.objects.create(user=leader_a)
     subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True)
     try:

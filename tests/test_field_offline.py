@@ -89,3 +89,33 @@ def test_visits_recorded_offline_reach_the_server_once_each(live_server, page, l
     assert all(v.recorded_by_id == leader_a.pk for v in visits)
     # The leader's own membership was ticked for them.
     assert all([m.user_id for m in v.members_present.all()] == [leader_a.pk] for v in visits)
+
+
+def test_adding_a_person_to_a_household_without_consent_asks_for_it_first(
+    live_server, page, leader_a, tree
+):
+    hamlet_with_households(hamlet=tree.hamlet_a, leader_user=leader_a, households=5)
+    household = Household.objects.order_by("search_key", "pk").first()
+    Household.objects.filter(pk=household.pk).update(consent_on=None)
+    household.citizens.all().delete()
+    sign_in(page, live_server.url, leader_a.username, PASSWORD)
+    page.goto(live_server.url + "/field/")
+    page.locator("#q").fill(fold(household.address))
+    page.locator("#list .hh").first.click()
+    page.locator("#add-person summary").click()
+    expect(page.locator("#consent-box")).to_be_visible()
+    page.locator("#new-name").fill("Hà Thị Hoa")
+    page.get_by_role("button", name="Thêm người này").click()
+    expect(page.locator("#form-error")).to_contain_text("chưa đồng ý")
+    expect(page.locator("#new-name")).to_have_value("Hà Thị Hoa")  # what was typed stays
+    page.locator("#consent").check()
+    page.get_by_role("button", name="Thêm người này").click()
+    page.get_by_role("button", name="VNeID").click()
+    page.get_by_role("button", name="Định danh mức 2").click()
+    page.get_by_role("button", name="Lưu lượt thăm").click()
+    deadline = time.monotonic() + 30
+    while not Visit.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.25)
+    household.refresh_from_db()
+    assert household.consent_on is not None and household.consent_recorded_by == leader_a
+    assert [c.full_name for c in household.citizens.all()] == ["Hà Thị Hoa"]

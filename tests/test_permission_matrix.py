@@ -24,6 +24,8 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.consent import CONSENTED
+
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ("anon", "leader", "off_a", "off_b", "prov", "admin")
@@ -96,6 +98,7 @@ EXPECTED: dict[str, str] = {
     "citizens:citizen-anonymise": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
     "citizens:citizen-data": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
     "citizens:citizen-edit": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
+    "citizens:citizen-phone": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
     "citizens:citizen-list": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "citizens:household-create": "anon:login leader:ok off_a:ok off_b:ok prov:403 admin:ok",
     "citizens:household-detail": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:ok,ok admin:ok,ok",
@@ -192,7 +195,9 @@ def world(tree, province_officer, officer_a, officer_b, leader_a, admin_user):
     ):
         team = team_create(hamlet=hamlet)
         member = member_add(team=team, name=f"Thành viên {side}", joined_on=today)
-        household = Household.objects.create(hamlet=hamlet, head_name=f"Chủ hộ {side}")
+        household = Household.objects.create(
+            consent_on=CONSENTED, hamlet=hamlet, head_name=f"Chủ hộ {side}"
+        )
         citizen = Citizen.objects.create(household=household, full_name=f"Người {side}")
         visit = Visit.objects.create(
             client_uuid=uuid.uuid4(),
@@ -273,6 +278,7 @@ PK_KINDS = {
     "citizens:household-edit": "household",
     "citizens:citizen-add": "household",
     "citizens:citizen-edit": "citizen",
+    "citizens:citizen-phone": "citizen",
     "citizens:citizen-data": "citizen",
     "citizens:citizen-anonymise": "citizen",
     "training:course-detail": "course",

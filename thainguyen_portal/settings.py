@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.security.RequireMfaMiddleware",
+    "core.search.PrivateSearchMiddleware",
     "csp.middleware.CSPMiddleware",
     "audit.middleware.AuditMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",

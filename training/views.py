@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods
 from core.exports import export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
+from core.search import TOKEN_FIELD as SEARCH_TOKEN
+from core.search import search_text
 
 from . import selectors, services
 from .forms import CompletionForm, CourseCreateForm, CourseForm, SessionForm, TickForm, TraineeForm
@@ -24,8 +26,10 @@ def _require_training_manager(user) -> None:
         raise PermissionDenied
 
 
-def _with_search(url: str, search: str) -> str:
-    return f"{url}?{urlencode({'q': search})}" if search else url
+def _with_search(url: str, request) -> str:
+    """Back to the same list after saving, keeping its search (as its session token)."""
+    token = request.GET.get(SEARCH_TOKEN, "")
+    return f"{url}?{urlencode({SEARCH_TOKEN: token})}" if token else url
 
 
 # --- Courses ---------------------------------------------------------------------------------
@@ -33,7 +37,7 @@ def _with_search(url: str, search: str) -> str:
 
 @login_required
 def course_list(request):
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     sort = request.GET.get("sort", "-starts")
     courses = selectors.courses_for_user(user=request.user, search=search, sort=sort)
     if wants_export(request):
@@ -122,7 +126,7 @@ def course_edit(request, pk: int):
 @login_required
 def course_detail(request, pk: int):
     course = selectors.get_course_for_user(user=request.user, pk=pk)
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     trainees = selectors.trainees_for_course(course=course, search=search)
     if wants_export(request):
         headers = [
@@ -216,7 +220,7 @@ def session_attendance(request, pk: int):
     _require_training_manager(request.user)
     session = selectors.get_session_for_user(user=request.user, pk=pk)
     course = session.course
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     trainees = list(selectors.trainees_for_course(course=course, search=search))
     all_ids = course.trainees.values_list("pk", flat=True)
     form = TickForm(request.POST or None, trainee_ids=all_ids)
@@ -236,7 +240,7 @@ def session_attendance(request, pk: int):
                 % {"present": result["present"]},
             )
             url = reverse("training:session-attendance", args=[session.pk])
-            return HttpResponseRedirect(_with_search(url, search))
+            return HttpResponseRedirect(_with_search(url, request))
     if form.is_bound:
         ticked = {int(v) for v in request.POST.getlist("ticked") if v.isdigit()}
     else:
@@ -281,7 +285,7 @@ def completion(request, pk: int):
     """Tick who completed the course (a filtered list changes only the trainees it shows)."""
     _require_training_manager(request.user)
     course = selectors.get_course_for_user(user=request.user, pk=pk)
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     trainees = list(selectors.trainees_for_course(course=course, search=search))
     all_ids = course.trainees.values_list("pk", flat=True)
     form = CompletionForm(request.POST or None, trainee_ids=all_ids)
@@ -302,7 +306,7 @@ def completion(request, pk: int):
                 % result,
             )
             url = reverse("training:completion", args=[course.pk])
-            return HttpResponseRedirect(_with_search(url, search))
+            return HttpResponseRedirect(_with_search(url, request))
     if form.is_bound:
         ticked = {int(v) for v in request.POST.getlist("ticked") if v.isdigit()}
     else:

@@ -131,7 +131,7 @@ def test_accounts_list_queries_stay_fixed(
 def test_accounts_search_ignores_accents(client_for, province_officer, officer_a, officer_b):
     page = (
         client_for(province_officer)
-        .get(reverse("accounts:user-list"), {"q": "hoang van"})
+        .get(reverse("accounts:user-list"), {"q": "hoang van"}, follow=True)
         .context["page"]
     )
     assert [u.username for u in page.object_list] == ["dinhhoa"]

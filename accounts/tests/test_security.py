@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from accounts.security import totp_now
 from citizens.models import Household
 from conftest import PASSWORD, TOTP_SECRET, _make_user
+from tests.consent import CONSENTED
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,9 @@ def test_deactivating_an_account_ends_its_sessions_and_tokens(client_for, office
 
 
 def test_a_scope_change_applies_on_the_next_request(client_for, officer_a, tree):
-    household = Household.objects.create(hamlet=tree.hamlet_a, head_name="Chủ hộ")
+    household = Household.objects.create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Chủ hộ"
+    )
     client = client_for(officer_a)
     url = reverse("citizens:household-detail", args=[household.pk])
     assert client.get(url).status_code == 200

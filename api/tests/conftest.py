@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from apps_catalog.models import App
 from citizens import services as citizen_services
 from teams import services as team_services
+from tests.consent import CONSENTED
 from training import services as training_services
 
 
@@ -115,10 +116,18 @@ def world(tree, officer_a, officer_b) -> World:
         team=team_b, name="Trần Văn Sơn", phone="0912000003", joined_on=days_ago(30)
     )
     household_a = citizen_services.household_create(
-        hamlet=tree.hamlet_a, head_name="Lưu Văn Bình", address="Số 12", member_count=3
+        consent_on=CONSENTED,
+        hamlet=tree.hamlet_a,
+        head_name="Lưu Văn Bình",
+        address="Số 12",
+        member_count=3,
     )
     household_b = citizen_services.household_create(
-        hamlet=tree.hamlet_b, head_name="Hà Văn Tuấn", address="Số 5", member_count=2
+        consent_on=CONSENTED,
+        hamlet=tree.hamlet_b,
+        head_name="Hà Văn Tuấn",
+        address="Số 5",
+        member_count=2,
     )
     citizen_a = citizen_services.citizen_create(
         household=household_a,

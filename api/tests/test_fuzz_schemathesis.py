@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from tests.consent import CONSENTED
+
 pytestmark = pytest.mark.django_db
 
 FUZZ = settings(
@@ -37,7 +39,9 @@ def _keep_the_test_connection():
 def tokens(leader_a, officer_a, province_officer, tree):
     from citizens.models import Citizen, Household
 
-    household = Household.objects.create(hamlet=tree.hamlet_a, head_name="Chủ hộ")
+    household = Household.objects.create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Chủ hộ"
+    )
     Citizen.objects.create(household=household, full_name="Người dân")
     return {
         "leader": Token.objects.create(user=leader_a).key,

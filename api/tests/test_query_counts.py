@@ -9,6 +9,7 @@ from apps_catalog.services import app_create
 from areas.services import hamlet_create
 from citizens import services as citizen_services
 from teams import services as team_services
+from tests.consent import CONSENTED
 from training import services as training_services
 
 from .conftest import attended, days_ago, record_visit
@@ -29,7 +30,9 @@ def crowd(tree, world, officer_a):
         )
         team = team_services.team_create(hamlet=hamlet)
         member = team_services.member_add(team=team, name=f"Thành viên {n}", joined_on=days_ago(9))
-        household = citizen_services.household_create(hamlet=hamlet, head_name=f"Chủ hộ {n}")
+        household = citizen_services.household_create(
+            consent_on=CONSENTED, hamlet=hamlet, head_name=f"Chủ hộ {n}"
+        )
         citizen = citizen_services.citizen_create(household=household, full_name=f"Công dân {n}")
         record_visit(user=officer_a, household=household, members=[member], citizen=citizen)
         course = training_services.course_create(

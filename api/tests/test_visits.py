@@ -15,6 +15,7 @@ from areas.services import hamlet_create
 from citizens import services as citizen_services
 from citizens.models import Assistance, Citizen, Visit
 from teams import services as team_services
+from tests.consent import CONSENTED
 
 from .conftest import days_ago
 
@@ -167,7 +168,9 @@ def test_a_conflict_does_not_name_a_visit_outside_the_callers_area(api_for, worl
 @pytest.mark.django_db
 def test_a_leader_cannot_record_a_visit_to_a_household_outside_their_hamlet(leader, tree, world):
     other_hamlet = hamlet_create(commune=tree.commune_a, name="Tổ dân phố Hợp Thành")
-    neighbour = citizen_services.household_create(hamlet=other_hamlet, head_name="Phạm Văn Hải")
+    neighbour = citizen_services.household_create(
+        consent_on=CONSENTED, hamlet=other_hamlet, head_name="Phạm Văn Hải"
+    )
     visits_before = Visit.objects.count()
 
     outside = post(leader, visit_payload(world, household=neighbour.pk, members_present=[]))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from audit.models import Action, AuditEvent
 from citizens.models import Household
 from conftest import PASSWORD
+from tests.consent import CONSENTED
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def household(tree):
     return Household.objects.create(
-        hamlet=tree.hamlet_a, head_name="Nguyễn Văn Bí Mật", member_count=3
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Nguyễn Văn Bí Mật", member_count=3
     )
 
 

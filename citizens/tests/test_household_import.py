@@ -20,6 +20,7 @@ from citizens.models import Citizen, Household
 from core.imports import Action, looks_like_footer
 from core.phones import InvalidPhone
 from core.sheets import read_table
+from tests.consent import CONSENTED
 from tests.workbooks import first_data_row, nfd, workbook
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +186,9 @@ def test_a_second_file_with_new_facts_updates_the_same_household_and_citizens(of
 
 
 def test_bad_rows_are_named_with_row_column_and_reason_and_nothing_else_changes(officer_a, tree):
-    other = services.household_create(hamlet=tree.hamlet_a, head_name="Hoàng Văn Đức")
+    other = services.household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Hoàng Văn Đức"
+    )
     services.citizen_create(household=other, full_name="Hoàng Văn Đức", id_number="019080003333")
     household = ["Thị trấn Chợ Chu", "Tổ dân phố Trung Kiên", "Lưu Văn Bình", "Số 12", 3, 2]
     this_year = timezone.localdate().year
@@ -269,10 +272,10 @@ def test_a_district_officer_cannot_import_into_another_district(officer_b, tree)
 
 
 def test_without_a_commune_column_a_hamlet_is_found_by_its_name_in_the_area(officer_a, tree):
-    headers = ["Thôn, xóm", "Chủ hộ", "Địa chỉ", "Họ tên", "Năm sinh", "CCCD"]
+    headers = ["Thôn, xóm", "Chủ hộ", "Địa chỉ", "Họ tên", "Năm sinh", "CCCD", "Đồng ý"]
     rows = [
-        ["Trung Kiên", "Lưu Văn Bình", "Số 12", "Lưu Văn Bình", 1970, ""],
-        ["Tổ dân phố Sơn Tập", "Trần Văn Nam", "", "Trần Văn Nam", 1960, ""],  # district B
+        ["Trung Kiên", "Lưu Văn Bình", "Số 12", "Lưu Văn Bình", 1970, "", "x"],
+        ["Tổ dân phố Sơn Tập", "Trần Văn Nam", "", "Trần Văn Nam", 1960, "", "x"],  # district B
     ]
     plan, result = run_import(officer_a, tree.district_a, workbook(headers, rows))
     assert plan.rows[0].action == Action.CREATE
@@ -285,7 +288,7 @@ def test_without_a_commune_column_a_hamlet_is_found_by_its_name_in_the_area(offi
 def test_the_same_id_number_on_two_rows_of_the_file_is_refused_on_the_second(officer_a, tree):
     household = ["Thị trấn Chợ Chu", "Tổ dân phố Trung Kiên", "Lưu Văn Bình", "Số 12", 3, 2]
     rows = [
-        [1, *household, "Lưu Văn Bình", "1970", "Nam", "", "019070001111", ""],
+        [1, *household, "Lưu Văn Bình", "1970", "Nam", "", "019070001111", "x"],
         [
             2,
             "Thị trấn Chợ Chu",
@@ -299,7 +302,7 @@ def test_the_same_id_number_on_two_rows_of_the_file_is_refused_on_the_second(off
             "Nam",
             "",
             "019070001111",
-            "",
+            "x",
         ],
     ]
     plan, _result = run_import(officer_a, tree.district_a, workbook(HEADERS, rows))
@@ -342,3 +345,26 @@ def test_the_import_pages_preview_and_apply_a_household_list(
     batch.refresh_from_db()
     assert batch.result["created"] == 4
     assert Citizen.objects.count() == 3 and Household.objects.count() == 2
+
+
+def test_people_of_a_household_without_consent_are_refused_row_by_row(officer_a, tree):
+    headers = ["Thôn, xóm", "Chủ hộ", "Địa chỉ", "Họ tên", "Năm sinh", "Đồng ý"]
+    rows = [
+        ["Trung Kiên", "Lưu Văn Bình", "Số 12", "", "", "Không"],  # the household alone
+        ["Trung Kiên", "Lưu Văn Bình", "Số 12", "Lưu Thị Hoa", 1990, ""],
+        ["Trung Kiên", "Ma Văn Sơn", "Số 3", "Ma Văn Sơn", 1975, "x"],  # agreed
+    ]
+    plan, result = run_import(officer_a, tree.district_a, workbook(headers, rows))
+    assert errors_of(plan) == {
+        FIRST + 1: [
+            (
+                "Đồng ý",
+                "the household has not agreed to store its members' data: "
+                "give the date of its consent",
+            )
+        ]
+    }
+    assert result["households"] == 2 and result["citizens"] == 1
+    without = Household.objects.get(head_name="Lưu Văn Bình")
+    assert without.consent_on is None and not without.citizens.exists()
+    assert Citizen.objects.get().full_name == "Ma Văn Sơn"

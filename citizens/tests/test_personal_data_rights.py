@@ -116,3 +116,37 @@ def test_the_export_costs_the_same_queries_however_much_help_was_received(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("citizens:citizen-data", args=[person.pk]))
     assert len(json.loads(response.content)["help_received"]) == 20
+
+
+def test_lists_mask_the_phone_and_showing_it_in_full_is_logged(client_for, officer_a, person):
+    client = client_for(officer_a)
+    detail = client.get(reverse("citizens:household-detail", args=[person.household_id]))
+    listing = client.get(reverse("citizens:citizen-list"))
+    for response in (detail, listing):
+        text = response.content.decode()
+        assert "0912345678" not in text and "678" in text
+        assert reverse("citizens:citizen-phone", args=[person.pk]) in text
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+
+    response = client.get(reverse("citizens:citizen-phone", args=[person.pk]))
+    assert response.status_code == 200
+    assert 'href="tel:0912345678"' in response.content.decode()
+    assert (
+        response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+    )
+    [event] = AuditEvent.objects.filter(action="reveal")
+    assert (event.actor_id, event.object_type, event.object_id) == (
+        officer_a.pk,
+        "citizen",
+        str(person.pk),
+    )
+
+
+def test_a_province_officer_reads_lists_but_is_not_shown_full_numbers(
+    client_for, province_officer, person
+):
+    client = client_for(province_officer)
+    listing = client.get(reverse("citizens:citizen-list"))
+    assert "Đinh Thị Hoa" in listing.content.decode()
+    assert reverse("citizens:citizen-phone", args=[person.pk]) not in listing.content.decode()
+    assert client.get(reverse("citizens:citizen-phone", args=[person.pk])).status_code == 403

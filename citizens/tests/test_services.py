@@ -15,6 +15,7 @@ from django.utils import timezone
 from areas.services import hamlet_create
 from citizens import services
 from citizens.models import Citizen, Household, Sex
+from tests.consent import CONSENTED
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,10 @@ ID_NUMBER = "019085001234"
 @pytest.fixture
 def household(tree):
     return services.household_create(
-        hamlet=tree.hamlet_a, head_name="Lưu Văn Bình", address="Số 12, đường Trung Kiên"
+        consent_on=CONSENTED,
+        hamlet=tree.hamlet_a,
+        head_name="Lưu Văn Bình",
+        address="Số 12, đường Trung Kiên",
     )
 
 
@@ -74,14 +78,20 @@ def test_a_household_is_refused_in_a_closed_hamlet(tree):
     tree.hamlet_a.valid_to = datetime.date(2025, 6, 30)
     tree.hamlet_a.save()
     with pytest.raises(ValidationError) as exc:
-        services.household_create(hamlet=tree.hamlet_a, head_name="Ma Văn Sơn")
+        services.household_create(
+            consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Ma Văn Sơn"
+        )
     assert "hamlet" in exc.value.message_dict
 
 
 def test_implausible_member_and_smartphone_counts_are_refused_by_field(tree):
     with pytest.raises(ValidationError) as exc:
         services.household_create(
-            hamlet=tree.hamlet_a, head_name="Ma Văn Sơn", member_count=0, smartphone_count=61
+            consent_on=CONSENTED,
+            hamlet=tree.hamlet_a,
+            head_name="Ma Văn Sơn",
+            member_count=0,
+            smartphone_count=61,
         )
     assert error_messages(exc, "member_count") == ["Số nhân khẩu của hộ từ 1 đến 60."]
     assert error_messages(exc, "smartphone_count") == ["Số điện thoại thông minh phải từ 0 đến 60."]
@@ -97,13 +107,18 @@ def test_a_consent_date_in_the_future_is_refused(tree):
 def test_the_same_household_cannot_be_recorded_twice_in_a_hamlet(tree, household):
     with pytest.raises(ValidationError) as exc:
         services.household_create(
-            hamlet=tree.hamlet_a, head_name="luu van binh", address="so 12, duong trung kien"
+            consent_on=CONSENTED,
+            hamlet=tree.hamlet_a,
+            head_name="luu van binh",
+            address="so 12, duong trung kien",
         )
     assert error_messages(exc, "head_name") == [
         "Hộ này (cùng chủ hộ và địa chỉ) đã có trong thôn, tổ."
     ]
     # Same head, another address: another household.
-    services.household_create(hamlet=tree.hamlet_a, head_name="Lưu Văn Bình", address="Số 14")
+    services.household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Lưu Văn Bình", address="Số 14"
+    )
     assert Household.objects.count() == 2
 
 
@@ -198,7 +213,9 @@ def test_a_citizen_id_number_that_is_not_exactly_12_digits_is_refused(household,
 
 def test_a_citizen_id_number_registered_in_the_same_hamlet_names_that_hamlet(tree, household):
     services.citizen_create(household=household, full_name="Nguyễn Văn Đức", id_number=ID_NUMBER)
-    neighbour = services.household_create(hamlet=tree.hamlet_a, head_name="Ma Văn Sơn")
+    neighbour = services.household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Ma Văn Sơn"
+    )
     with pytest.raises(ValidationError) as exc:
         services.citizen_create(household=neighbour, full_name="Ma Văn Sơn", id_number=ID_NUMBER)
     assert error_messages(exc, "id_number") == [
@@ -208,7 +225,9 @@ def test_a_citizen_id_number_registered_in_the_same_hamlet_names_that_hamlet(tre
 
 def test_a_citizen_id_number_registered_elsewhere_does_not_say_where(tree, household):
     services.citizen_create(household=household, full_name="Nguyễn Văn Đức", id_number=ID_NUMBER)
-    far_away = services.household_create(hamlet=tree.hamlet_b, head_name="Trần Văn Nam")
+    far_away = services.household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_b, head_name="Trần Văn Nam"
+    )
     with pytest.raises(ValidationError) as exc:
         services.citizen_create(household=far_away, full_name="Trần Văn Nam", id_number=ID_NUMBER)
     message = error_messages(exc, "id_number")[0]
@@ -287,3 +306,34 @@ def test_a_citizen_keeps_their_own_id_number_when_edited(household):
     )
     citizen.refresh_from_db()
     assert citizen.birth_year == 1986
+
+
+def test_members_personal_data_is_not_stored_without_the_households_consent(tree):
+    household = services.household_create(hamlet=tree.hamlet_a, head_name="Ma Văn Sơn")
+    with pytest.raises(ValidationError) as exc:
+        services.citizen_create(household=household, full_name="Ma Thị Hoa", phone="0912345678")
+    assert "household" in exc.value.message_dict
+    assert not Citizen.objects.exists()
+
+
+def test_consent_cannot_be_withdrawn_until_the_members_are_anonymised(tree, household, officer_a):
+    citizen = services.citizen_create(household=household, full_name="Lưu Văn Bình")
+
+    def withdraw():
+        return services.household_update(
+            household=household,
+            head_name=household.head_name,
+            address=household.address,
+            member_count=household.member_count,
+            smartphone_count=household.smartphone_count,
+            consent_on=None,
+            recorded_by=officer_a,
+        )
+
+    with pytest.raises(ValidationError) as exc:
+        withdraw()
+    assert "consent_on" in exc.value.message_dict
+    services.citizen_anonymise(citizen=citizen)
+    household.refresh_from_db()
+    assert withdraw().consent_on is None
+    assert household.citizens.count() == 1  # still counted, no longer identifiable

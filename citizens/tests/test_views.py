@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from citizens import services
 from citizens.models import Citizen, Household
+from tests.consent import CONSENTED
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("citizens.tests.urls")]
 
@@ -20,6 +21,7 @@ ID_NUMBER = "019085007799"
 @pytest.fixture
 def household_a(tree):
     household = services.household_create(
+        consent_on=CONSENTED,
         hamlet=tree.hamlet_a,
         head_name="Lưu Văn Bình",
         address="Số 12, đường Trung Kiên",
@@ -42,7 +44,9 @@ def household_a(tree):
 
 @pytest.fixture
 def household_b(tree):
-    household = services.household_create(hamlet=tree.hamlet_b, head_name="Trần Văn Nam")
+    household = services.household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_b, head_name="Trần Văn Nam"
+    )
     services.citizen_create(household=household, full_name="Trần Văn Nam", birth_year=1960)
     return household
 
@@ -53,13 +57,17 @@ def other_hamlet_household(tree):
     from areas.services import hamlet_create
 
     hamlet = hamlet_create(commune=tree.commune_a2, name="Xóm Đồng Tâm")
-    return services.household_create(hamlet=hamlet, head_name="Ma Văn Sơn")
+    return services.household_create(consent_on=CONSENTED, hamlet=hamlet, head_name="Ma Văn Sơn")
 
 
 def many_households(hamlet, count: int = 32) -> None:
     for i in range(count):
         household = services.household_create(
-            hamlet=hamlet, head_name=f"Hộ số {i}", address=f"Số {i}", member_count=2
+            consent_on=CONSENTED,
+            hamlet=hamlet,
+            head_name=f"Hộ số {i}",
+            address=f"Số {i}",
+            member_count=2,
         )
         services.citizen_create(household=household, full_name=f"Người {i}", phone="0912345678")
         services.citizen_create(household=household, full_name=f"Con {i}", birth_year=2010)
@@ -99,21 +107,25 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, household_a):
 def test_households_search_ignores_accents_and_matches_the_house_number(
     client_for, officer_a, household_a, tree
 ):
-    services.household_create(hamlet=tree.hamlet_a, head_name="Hoàng Văn Đức", address="Số 7")
+    services.household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Hoàng Văn Đức", address="Số 7"
+    )
     client = client_for(officer_a)
     url = reverse("citizens:household-list")
     for words in ("luu van", "LƯU VĂN", "so 12", "12", "Số 12"):
-        found = [h.head_name for h in client.get(url, {"q": words}).context["page"]]
+        found = [h.head_name for h in client.get(url, {"q": words}, follow=True).context["page"]]
         assert found == ["Lưu Văn Bình"], words
-    assert "Không có hộ nào phù hợp." in page(client.get(url, {"q": "khong co"}))
+    assert "Không có hộ nào phù hợp." in page(client.get(url, {"q": "khong co"}, follow=True))
 
 
 def test_households_can_be_filtered_by_hamlet(client_for, officer_a, household_a, tree):
-    other = services.household_create(hamlet=tree.hamlet_a, head_name="Ma Văn Sơn").hamlet
+    other = services.household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Ma Văn Sơn"
+    ).hamlet
     from areas.services import hamlet_create
 
     dong_tam = hamlet_create(commune=tree.commune_a2, name="Xóm Đồng Tâm")
-    services.household_create(hamlet=dong_tam, head_name="Hà Thị Lan")
+    services.household_create(consent_on=CONSENTED, hamlet=dong_tam, head_name="Hà Thị Lan")
     client = client_for(officer_a)
     url = reverse("citizens:household-list")
     response = client.get(url, {"unit": dong_tam.pk})
@@ -167,7 +179,7 @@ def test_the_households_list_exports_to_excel_and_csv(client_for, officer_a, hou
         2,
         2,
     )
-    response = client.get(url, {"export": "csv", "q": "luu"})
+    response = client.get(url, {"export": "csv", "q": "luu"}, follow=True)
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert len(lines) == 2 and lines[1][2] == "Lưu Văn Bình"
@@ -323,6 +335,7 @@ def test_area_officer_edits_a_household_of_their_district(client_for, officer_a,
             "address": "Số 14",
             "member_count": "5",
             "smartphone_count": "2",
+            "consent_on": "05/01/2026",
         },
     )
     assert response.status_code == 302
@@ -495,15 +508,15 @@ def test_citizens_search_ignores_accents_and_finds_phones_but_not_id_numbers(
 ):
     client = client_for(officer_a)
     url = reverse("citizens:citizen-list")
-    assert [c.full_name for c in client.get(url, {"q": "nguyen thi"}).context["page"]] == [
-        "Nguyễn Thị Hằng"
-    ]
-    assert [c.full_name for c in client.get(url, {"q": "0912 345"}).context["page"]] == [
-        "Lưu Văn Bình"
-    ]
+    assert [
+        c.full_name for c in client.get(url, {"q": "nguyen thi"}, follow=True).context["page"]
+    ] == ["Nguyễn Thị Hằng"]
+    assert [
+        c.full_name for c in client.get(url, {"q": "0912 345"}, follow=True).context["page"]
+    ] == ["Lưu Văn Bình"]
     # A list that answered "is this ID number here?" would let anyone who sees the last
     # digits try the rest: the citizen ID is never a search key.
-    assert list(client.get(url, {"q": "019 085 007 799"}).context["page"]) == []
+    assert list(client.get(url, {"q": "019 085 007 799"}, follow=True).context["page"]) == []
     assert [c.full_name for c in client.get(url, {"sex": "female"}).context["page"]] == [
         "Nguyễn Thị Hằng"
     ]
@@ -537,3 +550,24 @@ def test_the_citizens_export_has_full_phones_but_never_the_id_number(
     values = {str(v) for row in rows for v in row}
     assert "0912345678" in values and not any("7799" in v for v in values)
     assert Citizen.objects.count() == 2
+
+
+def test_consent_cannot_be_withdrawn_while_members_are_identifiable(
+    client_for, officer_a, household_a, tree
+):
+    response = client_for(officer_a).post(
+        reverse("citizens:household-edit", args=[household_a.pk]),
+        {
+            "hamlet": tree.hamlet_a.pk,
+            "head_name": "Lưu Văn Bình",
+            "address": "Số 14",
+            "member_count": "5",
+            "smartphone_count": "2",
+            "consent_on": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "ẩn danh họ trước khi rút lại sự đồng ý" in page(response)
+    assert 'value="Số 14"' in page(response)  # what was typed stays
+    household_a.refresh_from_db()
+    assert household_a.consent_on == CONSENTED and household_a.address != "Số 14"

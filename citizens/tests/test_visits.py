@@ -14,6 +14,7 @@ from citizens.models import Assistance, Citizen, Visit
 from citizens.services import VisitConflict, citizen_create, household_create, visit_record
 from teams.models import MemberRole
 from teams.services import member_add, team_create
+from tests.consent import CONSENTED
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -23,10 +24,14 @@ TODAY = timezone.localdate()
 def scene(tree, leader_a):
     team = team_create(hamlet=tree.hamlet_a)
     leader = member_add(team=team, name="Lưu Văn Bình", role=MemberRole.LEADER, user=leader_a)
-    household = household_create(hamlet=tree.hamlet_a, head_name="Nguyễn Văn An", address="Số 1")
+    household = household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Nguyễn Văn An", address="Số 1"
+    )
     citizen = citizen_create(household=household, full_name="Nguyễn Văn An", birth_year=1980)
     vneid = App.objects.get(slug="vneid")
-    other = household_create(hamlet=tree.hamlet_b, head_name="Trần Văn Tư", address="Số 9")
+    other = household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_b, head_name="Trần Văn Tư", address="Số 9"
+    )
     return {
         "team": team,
         "leader": leader,
@@ -194,3 +199,49 @@ def test_a_person_registered_at_the_door_by_two_phones_is_one_citizen(scene, lea
     assert created
     assert Citizen.objects.filter(full_name="Nguyễn Văn Cường").count() == 1
     assert Assistance.objects.filter(citizen__full_name="Nguyễn Văn Cường").count() == 2
+
+
+def test_new_people_need_the_households_consent_which_can_be_given_at_the_door(
+    scene, leader_a, tree
+):
+    household = household_create(hamlet=tree.hamlet_a, head_name="Hà Văn Dũng", address="Số 2")
+    person = {"ref": "n1", "full_name": "Hà Thị Hoa", "birth_year": 1990}
+    help_her = [{"new_citizen": "n1", "app": scene["vneid"], "outcome": scene["level2"]}]
+    with pytest.raises(ValidationError) as exc:
+        record(scene, leader_a, household=household, new_citizens=[person], assistances=help_her)
+    assert "new_citizens" in exc.value.message_dict
+    assert not Visit.objects.filter(household=household).exists()
+    assert not Citizen.objects.filter(household=household).exists()
+
+    day = TODAY - datetime.timedelta(days=2)
+    visit, created = record(
+        scene,
+        leader_a,
+        household=household,
+        visited_on=day,
+        new_citizens=[person],
+        assistances=help_her,
+        consent_given=True,
+    )
+    household.refresh_from_db()
+    assert created and (household.consent_on, household.consent_recorded_by) == (day, leader_a)
+    assert visit.assistances.get().citizen.full_name == "Hà Thị Hoa"
+    # The phone sends it again: the same visit, the consent as first recorded.
+    again, created = record(
+        scene,
+        leader_a,
+        household=household,
+        visited_on=day,
+        new_citizens=[person],
+        assistances=help_her,
+        consent_given=True,
+    )
+    assert (again, created) == (visit, False)
+
+
+def test_a_visit_without_new_people_needs_no_consent(scene, leader_a, tree):
+    household = household_create(hamlet=tree.hamlet_a, head_name="Hà Văn Dũng", address="Số 2")
+    visit, created = record(scene, leader_a, household=household, assistances=[])
+    assert created and visit.household == household
+    household.refresh_from_db()
+    assert household.consent_on is None

@@ -13,6 +13,7 @@ from apps_catalog.models import App
 from areas.services import hamlet_create
 from citizens.models import Assistance, Citizen, Household, Visit
 from teams.services import member_add, member_retire, team_create, team_dissolve
+from tests.consent import CONSENTED
 from training.models import Course, Trainee
 
 TODAY = timezone.localdate()
@@ -39,6 +40,7 @@ def random_province(tree, leader_a):
                 team_dissolve(team=team, dissolved_on=TODAY)
         for h in range(rng.randint(0, 6)):
             household = Household.objects.create(
+                consent_on=CONSENTED,
                 hamlet=hamlet,
                 head_name=f"Chủ hộ {h}",
                 member_count=rng.randint(1, 7),

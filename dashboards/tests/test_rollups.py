@@ -25,6 +25,7 @@ from dashboards.models import (
 )
 from dashboards.rollups import period_end, period_start, rollup, rollup_full
 from teams.models import Team, TeamMember
+from tests.consent import CONSENTED
 from training.models import Trainee
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def change_a_bit_of_everything(tree, leader_a):
 
     old_day = TODAY - datetime.timedelta(days=40)
     household = Household.objects.filter(hamlet=tree.hamlet_a).first() or Household.objects.create(
-        hamlet=tree.hamlet_a, head_name="Hộ mới", member_count=2
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Hộ mới", member_count=2
     )
     citizen = Citizen.objects.create(household=household, full_name="Người mới")
     vneid = App.objects.get(slug="vneid")
@@ -196,7 +197,9 @@ def test_an_incremental_run_after_changes_equals_a_full_one(random_province, tre
 def test_an_incremental_run_recomputes_only_the_changed_units(random_province, tree, leader_a):
     rollup_full()
     before = dict(UnitFigures.objects.values_list("unit_id", "computed_at"))
-    household = Household.objects.create(hamlet=tree.hamlet_a, head_name="Hộ mới", member_count=4)
+    household = Household.objects.create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Hộ mới", member_count=4
+    )
     Visit.objects.create(
         client_uuid=uuid.uuid4(),
         content_digest="x",
@@ -281,7 +284,9 @@ def test_the_rollup_costs_the_same_number_of_queries_for_more_data(random_provin
     # Twice as many hamlets, households and visits.
     for i in range(len(random_province)):
         hamlet = hamlet_create(commune=tree.commune_b, name=f"Thôn mới {i}")
-        household = Household.objects.create(hamlet=hamlet, head_name="Chủ hộ", member_count=2)
+        household = Household.objects.create(
+            consent_on=CONSENTED, hamlet=hamlet, head_name="Chủ hộ", member_count=2
+        )
         citizen = Citizen.objects.create(household=household, full_name="Người mới")
         visit = Visit.objects.create(
             client_uuid=uuid.uuid4(),
@@ -344,3 +349,26 @@ def test_two_runs_at_once_take_turns_and_leave_the_right_figures(
         thread.join()
     assert errors == []
     assert_every_figure_equals_a_recount()
+
+
+
+def test_a_rollup_that_meets_a_database_outage_is_retried_a_bounded_number_of_times(monkeypatch):
+    from django.db import OperationalError
+
+    from dashboards import tasks
+
+    calls = []
+
+    def outage(full=False):
+        calls.append(full)
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(tasks, "run_rollup", outage)
+    conf = tasks.rollup.app.conf
+    propagates, conf.task_eager_propagates = conf.task_eager_propagates, False
+    try:
+        result = tasks.rollup.apply(kwargs={"full": False})
+    finally:
+        conf.task_eager_propagates = propagates
+    assert len(calls) == 1 + 3  # the first try and three retries, then it gives up
+    assert result.failed()

@@ -40,3 +40,12 @@ def test_seed_demo_works_without_the_reference_files(settings, tmp_path):
     call_command("seed_demo", stdout=StringIO())
     assert AdministrativeUnit.objects.current().filter(level=Level.DISTRICT).count() == 9
     assert User.objects.get(username="trungkien").scope_unit.parent.code == "05536"
+
+
+def test_demo_people_are_recorded_only_in_households_that_agreed(shared_data):
+    from citizens.models import Citizen, Household
+
+    call_command("seed_demo", stdout=StringIO())
+    assert Household.objects.filter(consent_on__isnull=True).exists()
+    assert Citizen.objects.exists()
+    assert not Citizen.objects.filter(household__consent_on__isnull=True).exists()

@@ -11,6 +11,7 @@ from core.text import fold
 from demo.registry import person
 from teams.models import MemberRole, Team
 from teams.services import member_add, team_create
+from tests.consent import CONSENTED
 
 
 def ensure_app_catalogue() -> None:
@@ -35,6 +36,7 @@ def hamlet_with_households(
         address = f"Số {n}, ngõ {rng.randrange(1, 20)}, {hamlet.name}"
         rows.append(
             Household(
+                consent_on=CONSENTED,
                 hamlet=hamlet,
                 head_name=head,
                 address=address,

@@ -16,6 +16,7 @@ from citizens.services import citizen_create, household_create, visit_record
 from field.tests.builders import hamlet_with_households
 from teams.models import MemberRole
 from teams.services import member_add, member_retire, team_create
+from tests.consent import CONSENTED
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +28,17 @@ def scene(tree, leader_a):
     deputy = member_add(team=team, name="Nguyễn Thị Hằng", role=MemberRole.DEPUTY)
     former = member_add(team=team, name="Ma Văn Cũ", joined_on=datetime.date(2023, 1, 1))
     member_retire(member=former, left_on=datetime.date(2024, 1, 1))
-    visited = household_create(hamlet=tree.hamlet_a, head_name="Đinh Văn Hải", address="Số 12")
+    visited = household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Đinh Văn Hải", address="Số 12"
+    )
     hai = citizen_create(household=visited, full_name="Đinh Văn Hải", birth_year=1980)
     lan = citizen_create(household=visited, full_name="Ma Thị Lan", birth_year=1984)
-    other = household_create(hamlet=tree.hamlet_a, head_name="Hà Thị Mai", address="Số 3")
-    household_create(hamlet=tree.hamlet_b, head_name="Trần Văn Tư", address="Số 9")
+    other = household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_a, head_name="Hà Thị Mai", address="Số 3"
+    )
+    household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_b, head_name="Trần Văn Tư", address="Số 9"
+    )
     vneid, vssid = App.objects.get(slug="vneid"), App.objects.get(slug="vssid")
     visit_record(
         user=leader_a,

@@ -172,6 +172,7 @@
     $("form-error").hidden = true;
     $("form-title").textContent = current.head_name;
     $("form-address").textContent = current.address;
+    $("consent-box").hidden = current.consent !== false;
     $("citizens").replaceChildren(...current.citizens.map((c) => check("citizen", c.id, c.full_name, c.birth_year, false)));
     $("apps").replaceChildren(...data.apps.map((app) => el("div", { class: "app" },
       el("button", { type: "button", class: "app-btn", "aria-expanded": "false", "data-app": app.slug }, app.name, el("span", { class: "count" })),
@@ -188,7 +189,8 @@
   const addPerson = () => {
     const name = $("new-name").value.trim().replace(/\s+/g, " ");
     const year = $("new-year").value.trim();
-    const error = !name ? t("need_name") : year && !/^(19|20)\d\d$/.test(year) ? t("bad_year") : "";
+    const error = !name ? t("need_name") : year && !/^(19|20)\d\d$/.test(year) ? t("bad_year")
+      : current.consent === false && !$("consent").checked ? t("need_consent") : "";
     formError(error);
     if (error) return;
     newRefs += 1;
@@ -230,9 +232,11 @@
         assistances.push({ ...target, app, outcome });
       }
     }
+    const consentGiven = current.consent === false && $("consent").checked && newCitizens.length > 0;
     return {
       household: current.id,
       visited_on: $("date").value,
+      ...(consentGiven ? { consent_given: true } : {}),
       members_present: [...document.querySelectorAll("#members input:checked")].map((i) => Number(i.value)),
       notes: $("notes").value.trim(),
       new_citizens: newCitizens,
@@ -268,6 +272,7 @@
     const h = data && data.households.find((x) => x.id === item.household);
     if (!h) return;
     h.visited = true;
+    if (item.body.consent_given) h.consent = true;
     if (!h.last_visited_on || h.last_visited_on < item.body.visited_on) h.last_visited_on = item.body.visited_on;
     h.apps_helped = Math.max(h.apps_helped, new Set(item.body.assistances.map((a) => a.app)).size);
     try { localStorage.setItem(DATA_KEY, JSON.stringify(data)); } catch (e) { /* full */ }

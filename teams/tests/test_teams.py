@@ -144,11 +144,13 @@ def test_team_leader_sees_their_own_team_read_only(client_for, leader_a, team_a)
 
 
 def test_team_list_counts_and_search_ignore_accents(client_for, officer_a, team_a):
-    response = client_for(officer_a).get(reverse("teams:team-list"), {"q": "trung kien"})
+    response = client_for(officer_a).get(
+        reverse("teams:team-list"), {"q": "trung kien"}, follow=True
+    )
     assert response.context["counts"] == {"teams": 1, "active": 1, "members": 2}
     assert (
         client_for(officer_a)
-        .get(reverse("teams:team-list"), {"q": "khong co"})
+        .get(reverse("teams:team-list"), {"q": "khong co"}, follow=True)
         .context["page"]
         .paginator.count
         == 0
@@ -308,7 +310,9 @@ def test_the_team_list_exports_exactly_what_is_filtered(
     from tests.workbooks import read_rows
 
     client = client_for(province_officer)
-    response = client.get(reverse("teams:team-list"), {"q": "son tap", "export": "xlsx"})
+    response = client.get(
+        reverse("teams:team-list"), {"q": "son tap", "export": "xlsx"}, follow=True
+    )
     rows = read_rows(b"".join(response.streaming_content))
     assert len(rows) == 2 and rows[1][1] == "Tổ dân phố Sơn Tập"
     csv_text = b"".join(
@@ -329,7 +333,7 @@ def test_member_export_escapes_formulas(client_for, officer_a, team_a):
 
 
 def test_the_public_directory_shows_the_team_leader_and_listed_phones_only(client, team_a):
-    response = client.get(reverse("directory"), {"q": "trung kien"})
+    response = client.get(reverse("directory"), {"q": "trung kien"}, follow=True)
     html = response.content.decode()
     assert "Lưu Văn Bình" in html and "0912345678" in html  # leader, agreed to be listed
     assert "Nguyễn Thị Hằng" not in html and "0912345679" not in html  # not listed
@@ -345,7 +349,7 @@ def test_the_public_directory_queries_stay_fixed(
 ):
     # communes menu, count, hamlets page, their teams, the teams' public members
     with django_assert_max_num_queries(5):
-        response = client.get(reverse("directory"), {"q": "to dan pho"})
+        response = client.get(reverse("directory"), {"q": "to dan pho"}, follow=True)
     assert len(response.context["page"].object_list) == 2
 
 
@@ -369,5 +373,5 @@ def test_members_of_a_dissolved_team_are_history_and_cannot_be_edited(team_a):
 def test_the_public_directory_hides_the_phone_of_a_leader_who_did_not_agree(client, tree):
     team = services.team_create(hamlet=tree.hamlet_a)
     services.member_add(team=team, name="Lưu Văn Bình", phone="0912345678", role=MemberRole.LEADER)
-    html = client.get(reverse("directory"), {"q": "trung kien"}).content.decode()
+    html = client.get(reverse("directory"), {"q": "trung kien"}, follow=True).content.decode()
     assert "Lưu Văn Bình" in html and "0912345678" not in html
