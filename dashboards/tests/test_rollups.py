@@ -351,7 +351,6 @@ def test_two_runs_at_once_take_turns_and_leave_the_right_figures(
     assert_every_figure_equals_a_recount()
 
 
-
 def test_a_rollup_that_meets_a_database_outage_is_retried_a_bounded_number_of_times(monkeypatch):
     from django.db import OperationalError
 
