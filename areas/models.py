@@ -145,3 +145,39 @@ class AdministrativeUnit(TimeStampedModel):
 
     def was_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+
+class UnitPlacement(models.Model):
+    """Where a unit sat in the tree before it moved (a reorganization moving a hamlet to its
+    new commune, a commune whose district was abolished). The current parent is the unit's
+    ``parent``; these past placements let dashboards show the structure of an earlier date."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="placements"
+    )
+    parent = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")),
+                name="placement_valid_to_not_before_valid_from",
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_to"], name="placement_validity")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.parent_id} ({self.valid_from} – {self.valid_to})"
+
+
+def structure_on(day: datetime.date) -> dict[int, int | None]:
+    """The tree valid on ``day``: unit id → its parent's id then, for every unit valid then
+    (two queries)."""
+    parents = dict(AdministrativeUnit.objects.valid_on(day).values_list("id", "parent_id"))
+    for unit_id, parent_id in UnitPlacement.objects.filter(
+        valid_from__lte=day, valid_to__gte=day, unit_id__in=list(parents)
+    ).values_list("unit_id", "parent_id"):
+        parents[unit_id] = parent_id
+    return parents

@@ -69,8 +69,25 @@ def _validate_placement(unit: AdministrativeUnit) -> None:
         )
 
 
-def _unit_move(unit: AdministrativeUnit, new_parent: AdministrativeUnit) -> None:
-    """Re-parent a unit and rewrite the paths of its whole subtree in one UPDATE."""
+def _unit_move(
+    unit: AdministrativeUnit,
+    new_parent: AdministrativeUnit,
+    *,
+    effective: datetime.date | None = None,
+) -> None:
+    """Re-parent a unit and rewrite the paths of its whole subtree in one UPDATE. With an
+    ``effective`` date the former placement is kept (until the day before) for as-of views;
+    without one the unit is taken as having always been there (a correction)."""
+    from .models import UnitPlacement
+
+    if effective is not None and unit.parent_id and unit.parent_id != new_parent.pk:
+        last = unit.placements.order_by("-valid_to").values_list("valid_to", flat=True).first()
+        start = last + datetime.timedelta(days=1) if last else unit.valid_from
+        end = effective - datetime.timedelta(days=1)
+        if end >= start:
+            UnitPlacement.objects.create(
+                unit=unit, parent_id=unit.parent_id, valid_from=start, valid_to=end
+            )
     old_path = unit.path
     new_path = f"{new_parent.path}{unit.pk}/"
     unit.parent = new_parent

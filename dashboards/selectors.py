@@ -4,6 +4,7 @@ whatever the size of the province."""
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -53,20 +54,31 @@ def _months(today: datetime.date, count: int) -> list[datetime.date]:
     return months[::-1]
 
 
-def trends(*, unit: AdministrativeUnit, today: datetime.date | None = None) -> dict[str, list]:
+def trends(
+    *,
+    unit: AdministrativeUnit,
+    today: datetime.date | None = None,
+    subtree: set[int] | None = None,
+) -> dict[str, list]:
     """The last weeks and months of activity inside ``unit`` (one query), every period
-    present, zero when nothing happened."""
+    present, zero when nothing happened. With ``subtree`` (the unit's units in an earlier
+    day's tree), the activity of those units (dashboards.asof)."""
+    from .asof import periods_as_of
     from .models import PERIOD_FIGURES, Period, UnitPeriodFigures
 
     today = today or timezone.localdate()
     weeks, months = _weeks(today, TREND_WEEKS), _months(today, TREND_MONTHS)
-    rows = {
-        (row.period, row.starts_on): row
-        for row in UnitPeriodFigures.objects.filter(unit=unit).filter(
-            Q(period=Period.WEEK, starts_on__gte=weeks[0])
-            | Q(period=Period.MONTH, starts_on__gte=months[0])
-        )
-    }
+    if subtree is not None:
+        sums = periods_as_of(subtree, weeks[0], months[0])
+        rows = {key: SimpleNamespace(**values) for key, values in sums.items()}
+    else:
+        rows = {
+            (row.period, row.starts_on): row
+            for row in UnitPeriodFigures.objects.filter(unit=unit).filter(
+                Q(period=Period.WEEK, starts_on__gte=weeks[0])
+                | Q(period=Period.MONTH, starts_on__gte=months[0])
+            )
+        }
 
     def series(period: str, starts: list[datetime.date]) -> list[dict]:
         return [
@@ -97,27 +109,35 @@ def month_figures(*, unit: AdministrativeUnit, month: datetime.date) -> dict:
     }
 
 
-def unit_dashboard(*, unit: AdministrativeUnit) -> dict:
-    """What a unit's dashboard shows, read only from the roll-up tables (five queries)."""
+def unit_dashboard(*, unit: AdministrativeUnit, as_of: datetime.date | None = None) -> dict:
+    """What a unit's dashboard shows, read only from the roll-up tables (five queries); with
+    ``as_of``, by the structure valid on that day (dashboards.asof)."""
+    from .asof import unit_figures_as_of
     from .models import UnitAppFigures, UnitFigures
 
-    own = UnitFigures.objects.filter(unit=unit).first()
-    children = list(
-        UnitFigures.objects.filter(unit__parent=unit, unit__valid_to__isnull=True).select_related(
-            "unit"
+    subtree = None
+    if as_of is not None:
+        earlier = unit_figures_as_of(unit=unit, day=as_of)
+        own, children, apps = earlier["figures"], earlier["children"], earlier["apps"]
+        subtree = earlier["subtree"]
+    else:
+        own = UnitFigures.objects.filter(unit=unit).first()
+        children = list(
+            UnitFigures.objects.filter(
+                unit__parent=unit, unit__valid_to__isnull=True
+            ).select_related("unit")
         )
-    )
+        apps = list(
+            UnitAppFigures.objects.filter(unit=unit)
+            .select_related("app", "outcome")
+            .order_by("app__position", "outcome__position")
+        )
     for child in children:
         child.reach = _share(child.households_reached, child.households)
     # Ranked by the share of households reached, then by how many were reached.
     children.sort(key=lambda c: (-(c.reach or 0), -c.households_reached, c.unit.search_key))
-    apps = list(
-        UnitAppFigures.objects.filter(unit=unit)
-        .select_related("app", "outcome")
-        .order_by("app__position", "outcome__position")
-    )
     status = refresh_status()
-    periods = trends(unit=unit)
+    periods = trends(unit=unit, subtree=subtree)
     return {
         "figures": own,
         "children": children,

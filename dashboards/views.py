@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,17 +42,52 @@ def dashboard_home(request):
     return redirect("dashboards:unit", pk=tops[0].pk)
 
 
+def _as_of(request, unit) -> tuple[datetime.date | None, str]:
+    """The day whose structure to show: ``?as_of=`` (today's when absent); a former unit by
+    default shows its last day. Returns the day (None: today) and a notice, if any."""
+    from core.sheets import parse_date
+
+    raw = request.GET.get("as_of", "").strip()
+    day, notice = None, ""
+    if raw:
+        try:
+            day = parse_date(raw)
+        except ValueError:
+            notice = _("“%(value)s” is not a date: today's structure is shown.") % {"value": raw}
+    if day is None and unit.valid_to is not None:
+        day = unit.valid_to
+    if day is not None and day >= timezone.localdate() and unit.valid_to is None:
+        day = None  # today or later: today's structure, from the roll-up tables
+    if day is not None and not unit.was_valid_on(day):
+        notice = _("%(unit)s did not exist on %(date)s: shown as of its last day.") % {
+            "unit": unit.name,
+            "date": day.strftime("%d/%m/%Y"),
+        }
+        day = unit.valid_to if unit.valid_to is not None else None
+        if unit.valid_to is None:
+            notice = _("%(unit)s was created on %(date)s: today's structure is shown.") % {
+                "unit": unit.name,
+                "date": unit.valid_from.strftime("%d/%m/%Y"),
+            }
+    return day, notice
+
+
 @login_required
 def dashboard_unit(request, pk: int):
     unit = area_selectors.get_unit_for_user(user=request.user, pk=pk)
+    as_of, notice = _as_of(request, unit)
+    if notice:
+        messages.warning(request, notice)
     return render(
         request,
         "dashboards/unit.html",
         {
             "unit": unit,
+            "as_of": as_of,
+            "former_children": area_selectors.former_children(unit=unit) if as_of is None else [],
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=unit, user=request.user),
             "report_months": report_months(),
-            **unit_dashboard(unit=unit),
+            **unit_dashboard(unit=unit, as_of=as_of),
         },
     )
 

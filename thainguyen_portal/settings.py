@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "training",
     "imports",
     "dashboards",
+    "reorganizations",
     "api",
     "demo",
 ]

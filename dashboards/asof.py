@@ -1,0 +1,105 @@
+"""Figures by the structure valid on an earlier date ("as of").
+
+The roll-up tables hold each unit's figures by today's tree. Every figure is a sum over the
+rows attached to units (a household to its hamlet, a course to its unit…), so a unit's *own*
+part is its figure minus its current children's. The figure of unit U as of a day is then the
+sum of the own parts of the units below U in that day's tree (areas.models.structure_on):
+  sum(F over S) − sum(F over units whose current parent is in S),  S = U's subtree then.
+A few queries whatever the size of the province; nothing is stored twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from types import SimpleNamespace
+
+from django.db.models import Q, Sum
+
+from areas.models import AdministrativeUnit, structure_on
+
+from .models import FIGURES, PERIOD_FIGURES, UnitAppFigures, UnitFigures, UnitPeriodFigures
+
+
+class Tree:
+    """One day's tree: children of each unit, and subtrees."""
+
+    def __init__(self, day: datetime.date) -> None:
+        self.day = day
+        self.parents = structure_on(day)
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        for unit_id, parent_id in self.parents.items():
+            self.children[parent_id].append(unit_id)
+
+    def contains(self, unit_id: int) -> bool:
+        return unit_id in self.parents
+
+    def subtree(self, unit_id: int) -> set[int]:
+        found, stack = set(), [unit_id]
+        while stack:
+            current = stack.pop()
+            found.add(current)
+            stack.extend(self.children.get(current, []))
+        return found
+
+
+def _children_now(units: set[int]) -> list[int]:
+    return list(AdministrativeUnit.objects.filter(parent_id__in=units).values_list("id", flat=True))
+
+
+def _sums(model, units: set[int], names, group_by=(), extra: Q | None = None) -> dict:
+    """{group: {name: sum}} over ``units`` minus over their current children."""
+    outer = list(units)
+    inner = [u for u in _children_now(units)]
+    result: dict = defaultdict(lambda: dict.fromkeys(names, 0))
+    for ids, sign in ((outer, 1), (inner, -1)):
+        if not ids:
+            continue
+        rows = model.objects.filter(unit_id__in=ids)
+        if extra is not None:
+            rows = rows.filter(extra)
+        rows = rows.values(*group_by).annotate(**{f"s_{n}": Sum(n) for n in names})
+        for row in rows:
+            key = tuple(row[g] for g in group_by)
+            for name in names:
+                result[key][name] += sign * (row[f"s_{name}"] or 0)
+    return result
+
+
+def figures_as_of(unit_ids: set[int]) -> dict[str, int]:
+    return dict(_sums(UnitFigures, unit_ids, FIGURES).get((), dict.fromkeys(FIGURES, 0)))
+
+
+def unit_figures_as_of(*, unit: AdministrativeUnit, day: datetime.date) -> dict:
+    """A unit's totals, its children's (in that day's tree) and its per-app figures."""
+    from apps_catalog.models import App, Outcome
+
+    tree = Tree(day)
+    subtree = tree.subtree(unit.pk)
+    totals = SimpleNamespace(**figures_as_of(subtree))
+    child_units = AdministrativeUnit.objects.filter(pk__in=tree.children.get(unit.pk, []))
+    children = []
+    for child in child_units:
+        row = SimpleNamespace(unit=child, **figures_as_of(tree.subtree(child.pk)))
+        children.append(row)
+    apps_sums = _sums(UnitAppFigures, subtree, ("citizens",), group_by=("app_id", "outcome_id"))
+    apps_by_id = {a.pk: a for a in App.objects.all()}
+    outcomes_by_id = {o.pk: o for o in Outcome.objects.all()}
+    apps = [
+        SimpleNamespace(
+            app=apps_by_id[app_id], outcome=outcomes_by_id[outcome_id], citizens=v["citizens"]
+        )
+        for (app_id, outcome_id), v in apps_sums.items()
+        if v["citizens"]
+    ]
+    apps.sort(key=lambda a: (a.app.position, a.outcome.position))
+    return {"figures": totals, "children": children, "apps": apps, "subtree": subtree}
+
+
+def periods_as_of(subtree: set[int], since_week, since_month) -> dict:
+    from .models import Period
+
+    extra = Q(period=Period.WEEK, starts_on__gte=since_week) | Q(
+        period=Period.MONTH, starts_on__gte=since_month
+    )
+    return _sums(UnitPeriodFigures, subtree, PERIOD_FIGURES, ("period", "starts_on"), extra)

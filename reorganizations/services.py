@@ -1,0 +1,412 @@
+"""Planning and applying a reorganization.
+
+``plan_reorganization`` reads the two files against today's hierarchy and says what applying
+would do; nothing is written. ``reorganization_apply`` does it in one transaction, once.
+
+Rules (the 2025 reform as the general case):
+- A unit of the new file equal to a current unit (same code, name and level, and for a
+  commune the mapping merges nothing else into it) is *kept*: same identity, moved under its
+  new parent if that changed. Codes alone are not identities: they were reused for other units.
+- Every other unit of the file is *created*, valid from the effective date.
+- Every current province, district or commune of the provinces the mapping touches that is
+  not kept is *closed* (valid until the day before).
+- Hamlets are never in the files: a hamlet of a commune mapped in full to one new commune
+  moves there; a hamlet of a commune split between several (or missing from the mapping)
+  goes on a work list, and the reorganization cannot be applied until each is assigned.
+- A moved unit keeps its former placement, so dashboards can show the earlier structure.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from areas.models import AdministrativeUnit, Level
+from areas.services import _unit_move, parse_units_csv, unit_create
+from core.text import clean_text, fold
+
+from .models import HamletAssignment, Reorganization, Status
+
+MAPPING_COLUMNS = ("old_code", "new_code")
+MERGE_TYPES = {"full", "partial"}
+STRUCTURE_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
+
+
+@dataclass
+class MappingRow:
+    line: int
+    old_code: str
+    new_code: str
+    merge_type: str
+
+
+@dataclass
+class NewUnit:
+    code: str
+    name: str
+    level: str
+    parent_code: str
+    kept: AdministrativeUnit | None = None  # the current unit it continues, if any
+
+
+@dataclass
+class Plan:
+    effective_on: datetime.date
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    new_units: list[NewUnit] = field(default_factory=list)  # in file order, parents first
+    close: list[AdministrativeUnit] = field(default_factory=list)
+    # Kept units that change parent: (unit, code of the new parent in the file).
+    reparent: list[tuple[AdministrativeUnit, str]] = field(default_factory=list)
+    # Hamlets moved automatically: (hamlet, new commune code).
+    moves: list[tuple[AdministrativeUnit, str]] = field(default_factory=list)
+    # Hamlets needing an officer's choice: (hamlet, old commune, candidate new codes).
+    work_list: list[tuple[AdministrativeUnit, AdministrativeUnit | None, list[str]]] = field(
+        default_factory=list
+    )
+
+    @property
+    def created(self) -> list[NewUnit]:
+        return [u for u in self.new_units if u.kept is None]
+
+    @property
+    def kept(self) -> list[NewUnit]:
+        return [u for u in self.new_units if u.kept is not None]
+
+    def new_unit(self, code: str) -> NewUnit | None:
+        return next((u for u in self.new_units if u.code == code), None)
+
+    def counts(self) -> dict:
+        created = Counter(u.level for u in self.created)
+        closed = Counter(u.level for u in self.close)
+        return {
+            "created": dict(created),
+            "closed": dict(closed),
+            "kept": len(self.kept),
+            "reparented": len(self.reparent),
+            "hamlets_moved": len(self.moves),
+            "hamlets_to_assign": len(self.work_list),
+        }
+
+
+def parse_mapping_csv(data: bytes) -> tuple[list[MappingRow], list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return [], [_("Line %(line)d: the file is not UTF-8 text.") % {"line": line}]
+    reader = csv.reader(io.StringIO(text))
+    header = [clean_text(h).lower() for h in next(reader, [])]
+    missing = [c for c in MAPPING_COLUMNS if c not in header]
+    if missing:
+        return [], [_("Line 1: missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}]
+    index = {name: header.index(name) for name in header}
+    rows, errors = [], []
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) < len(header):
+            errors.append(
+                _("Line %(line)d: expected %(expected)d values, found %(found)d.")
+                % {"line": line, "expected": len(header), "found": len(values)}
+            )
+            continue
+        kind = clean_text(values[index["merge_type"]]).lower() if "merge_type" in index else "full"
+        if kind not in MERGE_TYPES:
+            errors.append(
+                _("Line %(line)d: the merge type “%(value)s” is not full or partial.")
+                % {"line": line, "value": kind}
+            )
+            continue
+        rows.append(
+            MappingRow(
+                line=line,
+                old_code=clean_text(values[index["old_code"]]),
+                new_code=clean_text(values[index["new_code"]]),
+                merge_type=kind,
+            )
+        )
+    return rows, errors
+
+
+def _province_of(unit: AdministrativeUnit, by_id: dict[int, AdministrativeUnit]):
+    root = int(unit.path.strip("/").split("/")[0])
+    return by_id.get(root)
+
+
+def plan_reorganization(
+    *, units_data: bytes, mapping_data: bytes, effective_on: datetime.date
+) -> Plan:
+    plan = Plan(effective_on=effective_on)
+    unit_rows, errors = parse_units_csv(units_data)
+    plan.errors += [_("New units file: %(error)s") % {"error": e} for e in errors]
+    mapping, errors = parse_mapping_csv(mapping_data)
+    plan.errors += [_("Mapping file: %(error)s") % {"error": e} for e in errors]
+    if plan.errors:
+        return plan
+
+    codes: dict[str, object] = {}
+    for row in unit_rows:
+        if row.level not in STRUCTURE_LEVELS:
+            plan.errors.append(
+                _(
+                    "New units file, line %(line)d: the level “%(level)s” is not province, "
+                    "district or commune."
+                )
+                % {"line": row.line, "level": row.level}
+            )
+        elif row.code in codes:
+            plan.errors.append(
+                _("New units file, line %(line)d: the code %(code)s appears twice.")
+                % {"line": row.line, "code": row.code}
+            )
+        elif row.parent_code and row.parent_code not in codes:
+            plan.errors.append(
+                _("New units file, line %(line)d: the parent %(code)s is not listed above it.")
+                % {"line": row.line, "code": row.parent_code}
+            )
+        codes[row.code] = row
+    for row in mapping:
+        if row.new_code not in codes:
+            plan.errors.append(
+                _(
+                    "Mapping file, line %(line)d: the new code %(code)s is not in the new units "
+                    "file."
+                )
+                % {"line": row.line, "code": row.new_code}
+            )
+    if plan.errors:
+        return plan
+
+    current = list(AdministrativeUnit.objects.current())
+    by_id = {u.pk: u for u in current}
+    by_code = {u.code: u for u in current if u.level in STRUCTURE_LEVELS}
+    targets: dict[str, list[MappingRow]] = defaultdict(list)
+    for row in mapping:
+        targets[row.old_code].append(row)
+    sources: dict[str, list[MappingRow]] = defaultdict(list)
+    for row in mapping:
+        sources[row.new_code].append(row)
+
+    provinces: set[int] = set()
+    for old_code in targets:
+        unit = by_code.get(old_code)
+        if unit is None or unit.level != Level.COMMUNE:
+            plan.warnings.append(
+                _("The mapping names %(code)s, which is not a current commune: ignored.")
+                % {"code": old_code}
+            )
+            continue
+        province = _province_of(unit, by_id)
+        if province is not None:
+            provinces.add(province.pk)
+    if not provinces:
+        plan.errors.append(_("The mapping names none of the current communes."))
+        return plan
+
+    def in_area(unit: AdministrativeUnit) -> bool:
+        return int(unit.path.strip("/").split("/")[0]) in provinces
+
+    kept_ids: set[int] = set()
+    for row in unit_rows:
+        new = NewUnit(row.code, row.name, row.level, row.parent_code)
+        same = by_code.get(row.code)
+        if (
+            same is not None
+            and in_area(same)
+            and same.level == row.level
+            and fold(same.name) == fold(row.name)
+        ):
+            merged_in = sources.get(row.code, [])
+            alone = all(m.old_code == row.code and m.merge_type == "full" for m in merged_in)
+            if row.level != Level.COMMUNE or alone:
+                new.kept = same
+                kept_ids.add(same.pk)
+        plan.new_units.append(new)
+    new_by_code = {u.code: u for u in plan.new_units}
+
+    plan.close = [
+        u for u in current if u.level in STRUCTURE_LEVELS and in_area(u) and u.pk not in kept_ids
+    ]
+    plan.close.sort(key=lambda u: (-u.rank, u.code))
+    for unit in plan.close:
+        if unit.valid_from >= effective_on:
+            plan.errors.append(
+                _("%(unit)s only became valid on %(date)s: it cannot close before.")
+                % {"unit": unit.name, "date": unit.valid_from.strftime("%d/%m/%Y")}
+            )
+    closing = {u.pk for u in plan.close}
+
+    for new in plan.kept:
+        parent = new_by_code.get(new.parent_code)
+        current_parent = new.kept.parent_id
+        wanted = parent.kept.pk if parent and parent.kept else None
+        if new.parent_code and wanted != current_parent:
+            plan.reparent.append((new.kept, new.parent_code))
+
+    communes = sorted(
+        (new.code for new in plan.new_units if new.level == Level.COMMUNE),
+        key=lambda code: fold(new_by_code[code].name),
+    )
+    hamlets = (
+        AdministrativeUnit.objects.current()
+        .filter(level=Level.HAMLET, parent_id__in=closing)
+        .select_related("parent")
+        .order_by("parent__code", "search_key")
+    )
+    for hamlet in hamlets:
+        rows = targets.get(hamlet.parent.code, []) if hamlet.parent.level == Level.COMMUNE else []
+        choices = sorted({r.new_code for r in rows}, key=lambda c: fold(new_by_code[c].name))
+        if len(choices) == 1 and all(r.merge_type == "full" for r in rows):
+            plan.moves.append((hamlet, choices[0]))
+        else:
+            plan.work_list.append((hamlet, hamlet.parent, choices or communes))
+    unmapped = {h.parent.name for h, _p, c in plan.work_list if c is communes}
+    for name in sorted(unmapped):
+        plan.warnings.append(
+            _("%(commune)s is not in the mapping: its hamlets are on the work list.")
+            % {"commune": name}
+        )
+    return plan
+
+
+def reorganization_create(
+    *, name: str, units_data: bytes, mapping_data: bytes, effective_on: datetime.date, user=None
+) -> tuple[Reorganization, Plan]:
+    """Record a reorganization being prepared, with its work list; refused if the files do
+    not make a plan."""
+    if Reorganization.objects.filter(effective_on=effective_on, status=Status.APPLIED).exists():
+        raise ValidationError(
+            {"effective_on": _("A reorganization is already applied on this date.")}
+        )
+    plan = plan_reorganization(
+        units_data=units_data, mapping_data=mapping_data, effective_on=effective_on
+    )
+    if plan.errors:
+        raise ValidationError({"__all__": plan.errors})
+    with transaction.atomic():
+        reorganization = Reorganization.objects.create(
+            name=clean_text(name)
+            or _("Reorganization of %(date)s") % {"date": effective_on.strftime("%d/%m/%Y")},
+            effective_on=effective_on,
+            units_file=units_data.decode("utf-8-sig"),
+            mapping_file=mapping_data.decode("utf-8-sig"),
+            created_by=user,
+        )
+        _sync_work_list(reorganization, plan)
+    return reorganization, plan
+
+
+def reorganization_plan(*, reorganization: Reorganization) -> Plan:
+    """The plan against today's hierarchy (hamlets may have been added since the upload)."""
+    return plan_reorganization(
+        units_data=reorganization.units_file.encode(),
+        mapping_data=reorganization.mapping_file.encode(),
+        effective_on=reorganization.effective_on,
+    )
+
+
+def _sync_work_list(reorganization: Reorganization, plan: Plan) -> None:
+    wanted = {hamlet.pk: choices for hamlet, _old, choices in plan.work_list}
+    reorganization.assignments.exclude(hamlet_id__in=list(wanted)).delete()
+    existing = {a.hamlet_id: a for a in reorganization.assignments.all()}
+    for hamlet_id, choices in wanted.items():
+        item = existing.get(hamlet_id)
+        if item is None:
+            HamletAssignment.objects.create(
+                reorganization=reorganization, hamlet_id=hamlet_id, choices=choices
+            )
+        elif item.choices != choices:
+            item.choices = choices
+            if item.new_commune_code not in choices:
+                item.new_commune_code = ""
+            item.save(update_fields=["choices", "new_commune_code"])
+
+
+def hamlet_assign(
+    *, reorganization: Reorganization, hamlet_id: int, new_commune_code: str, user=None
+) -> HamletAssignment:
+    if reorganization.is_applied:
+        raise ValidationError(_("This reorganization is already applied."))
+    item = reorganization.assignments.filter(hamlet_id=hamlet_id).first()
+    if item is None:
+        raise ValidationError(_("This hamlet is not on the work list."))
+    if new_commune_code and new_commune_code not in item.choices:
+        raise ValidationError(
+            _("%(code)s is not one of the communes this hamlet may join.")
+            % {"code": new_commune_code}
+        )
+    item.new_commune_code = new_commune_code
+    item.assigned_by = user if new_commune_code else None
+    item.assigned_at = timezone.now() if new_commune_code else None
+    item.save(update_fields=["new_commune_code", "assigned_by", "assigned_at"])
+    return item
+
+
+def reorganization_apply(*, reorganization: Reorganization, user=None) -> dict:
+    """Apply once, atomically; refused while a hamlet of the work list is unassigned."""
+    try:
+        with transaction.atomic():
+            locked = Reorganization.objects.select_for_update().get(pk=reorganization.pk)
+            if locked.is_applied:
+                raise ValidationError(_("This reorganization is already applied."))
+            plan = reorganization_plan(reorganization=locked)
+            if plan.errors:
+                raise ValidationError(plan.errors)
+            _sync_work_list(locked, plan)
+            unassigned = locked.assignments.filter(new_commune_code="").count()
+            if unassigned:
+                raise ValidationError(
+                    _("%(count)d hamlet(s) of the work list still need a commune.")
+                    % {"count": unassigned}
+                )
+            result = _apply(locked, plan)
+            locked.status = Status.APPLIED
+            locked.applied_by = user
+            locked.applied_at = timezone.now()
+            locked.result = result
+            locked.save(update_fields=["status", "applied_by", "applied_at", "result"])
+    except IntegrityError as exc:  # another request applied one for this date meanwhile
+        raise ValidationError(_("A reorganization is already applied on this date.")) from exc
+    reorganization.refresh_from_db()
+    return result
+
+
+def _apply(reorganization: Reorganization, plan: Plan) -> dict:
+    day_before = plan.effective_on - datetime.timedelta(days=1)
+    closed = [u.pk for u in plan.close]
+    AdministrativeUnit.objects.filter(pk__in=closed).update(valid_to=day_before)
+    units: dict[str, AdministrativeUnit] = {}
+    for new in plan.new_units:
+        if new.kept is not None:
+            units[new.code] = new.kept
+            continue
+        units[new.code] = unit_create(
+            code=new.code,
+            name=new.name,
+            level=new.level,
+            parent=units.get(new.parent_code),
+            valid_from=plan.effective_on,
+        )
+    for unit, parent_code in plan.reparent:
+        unit.refresh_from_db()
+        _unit_move(unit, units[parent_code], effective=plan.effective_on)
+    assigned = dict(reorganization.assignments.values_list("hamlet_id", "new_commune_code"))
+    moves = [(hamlet, code) for hamlet, code in plan.moves]
+    moves += [(hamlet, assigned[hamlet.pk]) for hamlet, _old, _c in plan.work_list]
+    for hamlet, code in moves:
+        hamlet.refresh_from_db(fields=["path", "parent"])
+        _unit_move(hamlet, units[code], effective=plan.effective_on)
+    return {
+        **plan.counts(),
+        "hamlets_moved": len(moves),
+        "hamlets_assigned": len(plan.work_list),
+    }
