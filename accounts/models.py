@@ -100,6 +100,11 @@ class User(AbstractUser):
         return self.is_superuser or self.role == Role.AREA_OFFICER
 
     @property
+    def can_reorganize(self) -> bool:
+        """Re-drawing the administrative map is the province's work (and administrators')."""
+        return self.is_superuser or self.role in (Role.ADMIN, Role.PROVINCE_OFFICER)
+
+    @property
     def can_read_audit(self) -> bool:
         """The audit log is read at the province (and by administrators)."""
         return self.is_superuser or self.role in (Role.ADMIN, Role.PROVINCE_OFFICER)

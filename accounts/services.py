@@ -95,3 +95,14 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     user.is_active = active
     user.save(update_fields=["is_active"])
     return user
+
+
+def user_set_scope(*, actor: User | None, user: User, scope_unit: AdministrativeUnit) -> User:
+    """Move an account to another unit (after a reorganization closed its own). The actor
+    must be able to manage both the account's role and the new unit; takes effect on the
+    account's next request."""
+    _check_actor_may_manage(actor=actor, role=user.role, scope_unit=scope_unit)
+    _validate_scope(role=user.role, scope_unit=scope_unit)
+    user.scope_unit = scope_unit
+    user.save(update_fields=["scope_unit"])
+    return user

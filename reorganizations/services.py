@@ -301,7 +301,7 @@ def reorganization_create(
             mapping_file=mapping_data.decode("utf-8-sig"),
             created_by=user,
         )
-        _sync_work_list(reorganization, plan)
+        sync_work_list(reorganization, plan)
     return reorganization, plan
 
 
@@ -314,7 +314,7 @@ def reorganization_plan(*, reorganization: Reorganization) -> Plan:
     )
 
 
-def _sync_work_list(reorganization: Reorganization, plan: Plan) -> None:
+def sync_work_list(reorganization: Reorganization, plan: Plan) -> None:
     wanted = {hamlet.pk: choices for hamlet, _old, choices in plan.work_list}
     reorganization.assignments.exclude(hamlet_id__in=list(wanted)).delete()
     existing = {a.hamlet_id: a for a in reorganization.assignments.all()}
@@ -361,7 +361,7 @@ def reorganization_apply(*, reorganization: Reorganization, user=None) -> dict:
             plan = reorganization_plan(reorganization=locked)
             if plan.errors:
                 raise ValidationError(plan.errors)
-            _sync_work_list(locked, plan)
+            sync_work_list(locked, plan)
             unassigned = locked.assignments.filter(new_commune_code="").count()
             if unassigned:
                 raise ValidationError(

@@ -109,6 +109,11 @@ EXPECTED: dict[str, str] = {
     "dashboards:report-download": "anon:login,login leader:404,404 off_a:ok,404 off_b:404,ok prov:404,404 admin:404,404",
     "dashboards:report-request": "anon:login,login,login leader:go,404,404 off_a:go,404,404 off_b:404,go,404 prov:go,go,go admin:go,go,go",
     "dashboards:reports": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
+    "reorganizations:list": "anon:login leader:403 off_a:403 off_b:403 prov:ok admin:ok",
+    "reorganizations:accounts": "anon:login leader:403 off_a:403 off_b:403 prov:ok admin:ok",
+    "reorganizations:detail": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:ok,ok admin:ok,ok",
+    "reorganizations:assign": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:go,go admin:go,go",
+    "reorganizations:apply": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:ok,ok admin:ok,ok",
     "dashboards:status": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "dashboards:unit": "anon:login,login,login leader:ok,404,404 off_a:ok,404,404 off_b:404,ok,404 prov:ok,ok,ok admin:ok,ok,ok",
     "directory": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
@@ -244,6 +249,15 @@ def world(tree, province_officer, officer_a, officer_b, leader_a, admin_user):
             "import": batch,
             "app": vneid,
         }
+    from reorganizations.models import Reorganization
+
+    for side in ("A", "B"):
+        objects[side]["reorganization"] = Reorganization.objects.create(
+            name=f"Sắp xếp {side}",
+            effective_on=datetime.date(2027, 1, 1),
+            units_file="code,name,level,parent_code\n",
+            mapping_file="old_code,new_code\n",
+        )
     objects["P"] = {"unit": tree.province, "commune": tree.province}
     return {
         "personas": {
@@ -267,6 +281,9 @@ PK_KINDS = {
     "dashboards:refresh": "unit",
     "dashboards:report-request": "unit",
     "dashboards:report-download": "report",
+    "reorganizations:detail": "reorganization",
+    "reorganizations:assign": "reorganization",
+    "reorganizations:apply": "reorganization",
     "accounts:user-set-active": "user",
     "teams:team-detail": "team",
     "teams:team-edit": "team",

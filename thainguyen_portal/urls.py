@@ -26,6 +26,7 @@ urlpatterns = [
     path("courses/", include("training.urls")),
     path("imports/", include("imports.urls")),
     path("apps/", include("apps_catalog.urls")),
+    path("reorganizations/", include("reorganizations.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from accounts.services import user_set_scope
+from areas.models import AdministrativeUnit
+from audit.models import Action
+from audit.services import audit_record
+from core import outbox
+from core.forms import add_service_errors
+from dashboards.tasks import rollup
+
+from . import selectors, services
+from .forms import ReorganizationForm
+from .models import Reorganization
+
+
+def _require_reorganizer(user) -> None:
+    if not selectors.can_reorganize(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reorganization_list(request):
+    _require_reorganizer(request.user)
+    form = ReorganizationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reorganization, plan = services.reorganization_create(
+                name=data["name"],
+                units_data=data["units_file"].read(),
+                mapping_data=data["mapping_file"].read(),
+                effective_on=data["effective_on"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except UnicodeDecodeError:
+            form.add_error(None, _("The files must be UTF-8 CSV text."))
+        else:
+            messages.success(request, _("Checked: review what will change, then apply."))
+            return redirect("reorganizations:detail", pk=reorganization.pk)
+    return render(
+        request,
+        "reorganizations/list.html",
+        {"form": form, "reorganizations": Reorganization.objects.select_related("created_by")},
+    )
+
+
+def _work_list(reorganization: Reorganization, plan) -> list[dict]:
+    names = {u.code: u.name for u in plan.new_units}
+    items = reorganization.assignments.select_related("hamlet__parent").order_by(
+        "hamlet__parent__search_key", "hamlet__search_key"
+    )
+    return [
+        {
+            "item": item,
+            "choices": [(code, names.get(code, code)) for code in item.choices],
+            "chosen": names.get(item.new_commune_code, ""),
+        }
+        for item in items
+    ]
+
+
+@login_required
+def reorganization_detail(request, pk: int):
+    _require_reorganizer(request.user)
+    reorganization = selectors.get_reorganization(pk=pk)
+    plan = (
+        None
+        if reorganization.is_applied
+        else services.reorganization_plan(reorganization=reorganization)
+    )
+    if plan is not None and not plan.errors:
+        services.sync_work_list(reorganization, plan)
+    work = _work_list(reorganization, plan) if plan is not None else []
+    province = AdministrativeUnit.objects.current().filter(level="province").order_by("pk").first()
+    return render(
+        request,
+        "reorganizations/detail.html",
+        {
+            "reorganization": reorganization,
+            "plan": plan,
+            "counts": plan.counts() if plan is not None else reorganization.result,
+            "work": work,
+            "unassigned": sum(1 for w in work if not w["item"].new_commune_code),
+            "province": province,
+            "day_before": reorganization.effective_on - datetime.timedelta(days=1),
+        },
+    )
+
+
+@login_required
+@require_POST
+def reorganization_assign(request, pk: int):
+    _require_reorganizer(request.user)
+    reorganization = selectors.get_reorganization(pk=pk)
+    done, errors = 0, []
+    for item in reorganization.assignments.select_related("hamlet"):
+        code = request.POST.get(f"hamlet-{item.hamlet_id}")
+        if code is None or code == item.new_commune_code:
+            continue
+        try:
+            services.hamlet_assign(
+                reorganization=reorganization,
+                hamlet_id=item.hamlet_id,
+                new_commune_code=code,
+                user=request.user,
+            )
+            done += 1
+        except ValidationError as exc:
+            errors.append(f"{item.hamlet.name}: {' '.join(exc.messages)}")
+    for error in errors:
+        messages.error(request, error)
+    if done:
+        messages.success(request, _("%(count)d hamlet(s) assigned.") % {"count": done})
+    return redirect("reorganizations:detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reorganization_apply(request, pk: int):
+    """A confirmation page, then the change in one transaction; the figures follow."""
+    _require_reorganizer(request.user)
+    reorganization = selectors.get_reorganization(pk=pk)
+    if request.method == "POST":
+        try:
+            services.reorganization_apply(reorganization=reorganization, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("reorganizations:detail", pk=pk)
+        transaction.on_commit(lambda: outbox.send(rollup))
+        messages.success(
+            request,
+            _("The new structure is in force from %(date)s; the figures are being recomputed.")
+            % {"date": reorganization.effective_on.strftime("%d/%m/%Y")},
+        )
+        return redirect("reorganizations:detail", pk=pk)
+    if reorganization.is_applied:
+        return redirect("reorganizations:detail", pk=pk)
+    plan = services.reorganization_plan(reorganization=reorganization)
+    return render(
+        request,
+        "reorganizations/apply.html",
+        {"reorganization": reorganization, "counts": plan.counts(), "plan": plan},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_scopes(request):
+    """Accounts whose unit a reorganization closed, with a suggested new unit to confirm."""
+    _require_reorganizer(request.user)
+    if request.method == "POST":
+        user = User.objects.filter(
+            pk=request.POST.get("user") or 0, scope_unit__valid_to__isnull=False
+        ).first()
+        unit = AdministrativeUnit.objects.current().filter(pk=request.POST.get("unit") or 0)
+        unit = unit.first()
+        if user is None or unit is None:
+            messages.error(request, _("Choose an account of the list and one of its units."))
+            return redirect("reorganizations:accounts")
+        try:
+            user_set_scope(actor=request.user, user=user, scope_unit=unit)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            audit_record(
+                action=Action.ACCOUNT,
+                request=request,
+                object_type="user",
+                object_id=user.pk,
+                detail=f"scope → {unit.code} {unit.name}",
+            )
+            messages.success(
+                request,
+                _("%(user)s now works in %(unit)s.") % {"user": user, "unit": unit.name},
+            )
+        return redirect("reorganizations:accounts")
+    return render(
+        request,
+        "reorganizations/accounts.html",
+        {"suggestions": selectors.scope_suggestions()},
+    )
