@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from areas.models import AdministrativeUnit, Level
 from areas.services import _unit_move, parse_units_csv, unit_create
@@ -197,17 +198,27 @@ def plan_reorganization(
         sources[row.new_code].append(row)
 
     provinces: set[int] = set()
+    unknown: list[str] = []
     for old_code in targets:
         unit = by_code.get(old_code)
         if unit is None or unit.level != Level.COMMUNE:
-            plan.warnings.append(
-                _("The mapping names %(code)s, which is not a current commune: ignored.")
-                % {"code": old_code}
-            )
+            unknown.append(old_code)
             continue
         province = _province_of(unit, by_id)
         if province is not None:
             provinces.add(province.pk)
+    if unknown:
+        shown = ", ".join(unknown[:8]) + (", …" if len(unknown) > 8 else "")
+        plan.warnings.append(
+            ngettext(
+                "The mapping names %(count)d code that is not a current commune (%(codes)s): "
+                "ignored.",
+                "The mapping names %(count)d codes that are not current communes (%(codes)s): "
+                "ignored.",
+                len(unknown),
+            )
+            % {"count": len(unknown), "codes": shown}
+        )
     if not provinces:
         plan.errors.append(_("The mapping names none of the current communes."))
         return plan

@@ -4,6 +4,8 @@ before, in the old one. The data was recorded under the March 2025 structure (re
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -16,6 +18,12 @@ from reorganizations.models import Reorganization
 from reorganizations.tests.builders import old_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("SHOTS_DIR")  # set it to keep screenshots of the journey
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, name), full_page=True)
 
 
 @pytest.fixture
@@ -48,7 +56,8 @@ def test_a_province_officer_applies_the_2025_reform_and_sees_both_structures(
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(live_server.url + "/")
 
-    page.get_by_role("link", name="Sắp xếp địa giới").click()
+    page.get_by_role("link", name="Đơn vị hành chính", exact=True).click()
+    page.get_by_role("link", name="Sắp xếp địa giới hành chính").click()
     page.get_by_label("Tên").fill("Sắp xếp đơn vị hành chính 2025")
     page.get_by_label("Có hiệu lực từ").fill("01/07/2025")
     page.get_by_label("Danh mục đơn vị mới (CSV)").set_input_files(
@@ -66,6 +75,7 @@ def test_a_province_officer_applies_the_2025_reform_and_sees_both_structures(
     rows = page.locator("#work-list tbody tr")
     expect(rows).to_have_count(3)
     expect(page.get_by_role("button", name="Áp dụng…")).to_be_disabled()
+    shot(page, "reform-preview.png")
     assert AdministrativeUnit.objects.current().filter(level=Level.DISTRICT).count() == 17
 
     for row in rows.all():
@@ -73,6 +83,7 @@ def test_a_province_officer_applies_the_2025_reform_and_sees_both_structures(
     page.get_by_role("button", name="Lưu việc phân thôn").click()
     expect(page.locator(".messages, [role=status], .message").first).to_contain_text("3 thôn")
     page.get_by_role("link", name="Áp dụng…").click()
+    shot(page, "reform-confirm.png")
     page.get_by_role("button", name="Áp dụng ngay").click()
     expect(page.get_by_text("Cơ cấu mới có hiệu lực từ ngày 01/07/2025")).to_be_visible()
     assert Reorganization.objects.get().is_applied
@@ -84,7 +95,7 @@ def test_a_province_officer_applies_the_2025_reform_and_sees_both_structures(
     expect(page.get_by_role("link", name="Phường Phan Đình Phùng", exact=True)).to_be_visible()
     expect(page.locator("#former-units")).to_contain_text("Huyện Định Hóa")
     assert UnitFigures.objects.get(unit=province).households == total_before
-    page.screenshot(path="/tmp/shots/reform-after.png", full_page=True)
+    shot(page, "reform-after.png")
 
     # As of the day before: the nine districts of Thái Nguyên, as they were.
     page.go_back()
@@ -92,5 +103,5 @@ def test_a_province_officer_applies_the_2025_reform_and_sees_both_structures(
     expect(page.locator("#as-of-notice")).to_contain_text("30/06/2025")
     expect(page.get_by_role("link", name="Huyện Định Hóa", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Phường Phan Đình Phùng", exact=True)).to_have_count(0)
-    page.screenshot(path="/tmp/shots/reform-before.png", full_page=True)
+    shot(page, "reform-before.png")
     assert problems == []
