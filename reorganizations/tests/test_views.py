@@ -30,7 +30,10 @@ OLD = """code,name,level,parent_code
 91002,Xã B,commune,910
 91003,Xã C,commune,910
 """.encode()
-NEW = "code,name,level,parent_code\n91,Tỉnh Thử,province,\n91001,Xã Mới,commune,91\n91009,Xã Khác,commune,91\n".encode()
+NEW = (
+    "code,name,level,parent_code\n91,Tỉnh Thử,province,\n"
+    "91001,Xã Mới,commune,91\n91009,Xã Khác,commune,91\n"
+).encode()
 MAPPING = (
     "old_code,new_code,old_name,new_name,merge_type\n"
     "91001,91001,Xã A,Xã Mới,full\n91002,91001,Xã B,Xã Mới,full\n"
