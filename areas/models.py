@@ -173,9 +173,12 @@ class UnitPlacement(models.Model):
 
 
 def structure_on(day: datetime.date) -> dict[int, int | None]:
-    """The tree valid on ``day``: unit id → its parent's id then, for every unit valid then
-    (two queries)."""
-    parents = dict(AdministrativeUnit.objects.valid_on(day).values_list("id", "parent_id"))
+    """The tree of ``day``: unit id → its parent's id then, for every unit that existed by
+    then (two queries). Units already closed stay under their last parent, as the roll-up
+    counts them (a closed hamlet's records still count in its commune)."""
+    parents = dict(
+        AdministrativeUnit.objects.filter(valid_from__lte=day).values_list("id", "parent_id")
+    )
     for unit_id, parent_id in UnitPlacement.objects.filter(
         valid_from__lte=day, valid_to__gte=day, unit_id__in=list(parents)
     ).values_list("unit_id", "parent_id"):

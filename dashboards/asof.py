@@ -77,7 +77,9 @@ def unit_figures_as_of(*, unit: AdministrativeUnit, day: datetime.date) -> dict:
     tree = Tree(day)
     subtree = tree.subtree(unit.pk)
     totals = SimpleNamespace(**figures_as_of(subtree))
-    child_units = AdministrativeUnit.objects.filter(pk__in=tree.children.get(unit.pk, []))
+    child_units = AdministrativeUnit.objects.valid_on(day).filter(
+        pk__in=tree.children.get(unit.pk, [])
+    )  # units closed by then still count in the totals, but are not listed
     children = []
     for child in child_units:
         row = SimpleNamespace(unit=child, **figures_as_of(tree.subtree(child.pk)))

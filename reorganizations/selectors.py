@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.shortcuts import get_object_or_404
 
 from accounts.models import SCOPE_LEVELS, Role, User
-from areas.models import AdministrativeUnit, Level, UnitPlacement
+from areas.models import AdministrativeUnit, Level
 
 from .models import Reorganization
 
@@ -32,9 +32,16 @@ class ScopeSuggestion:
 
 
 def _candidates(unit: AdministrativeUnit, role: str) -> list[tuple[AdministrativeUnit, int]]:
-    """Where the hamlets formerly inside ``unit`` are now, at a level the role may work in."""
-    moved = UnitPlacement.objects.filter(parent__path__startswith=unit.path).values_list(
-        "unit__parent_id", "unit__path"
+    """Where the hamlets inside ``unit`` on its last day are now, at a level the role may
+    work in (from the tree of that day: paths may have changed since)."""
+    from dashboards.asof import Tree
+
+    inside = Tree(unit.valid_to).subtree(unit.pk)
+    moved = (
+        AdministrativeUnit.objects.current()
+        .filter(pk__in=inside, level=Level.HAMLET)
+        .exclude(path__startswith=unit.path)
+        .values_list("parent_id", "path")
     )
     allowed = SCOPE_LEVELS.get(Role(role), set())
     counts: Counter[int] = Counter()

@@ -256,6 +256,17 @@ def plan_reorganization(
             )
     closing = {u.pk for u in plan.close}
 
+    # A province merged into the new one (Bắc Kạn into Thái Nguyên): its former districts
+    # follow it under the new province (closed, their history kept), so what is recorded at
+    # their level (courses…) stays inside the province's totals.
+    new_provinces = [u for u in plan.new_units if u.level == Level.PROVINCE]
+    if len(new_provinces) == 1:
+        target = new_provinces[0]
+        merged = [u for u in plan.close if u.level == Level.PROVINCE]
+        for unit in current:
+            if any(unit.parent_id == p.pk for p in merged):
+                plan.reparent.append((unit, target.code))
+
     for new in plan.kept:
         parent = new_by_code.get(new.parent_code)
         current_parent = new.kept.parent_id

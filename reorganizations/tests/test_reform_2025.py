@@ -82,6 +82,21 @@ def test_the_command_dry_run_prints_the_counts(old_province):
 
 
 def test_applying_keeps_every_figure_and_holds_the_splits_until_assigned(old_province, recorder):
+    from accounts.models import User
+    from reorganizations.selectors import scope_suggestions
+    from training.models import Course, Trainee
+
+    # Courses run by districts of both provinces: counted at the district level.
+    for code in ("167", "058"):
+        district = AdministrativeUnit.objects.get(code=code, valid_to__isnull=True)
+        course = Course.objects.create(name=f"Khóa {code}", unit=district, starts_on=BEFORE)
+        Trainee.objects.create(course=course, name="Học viên", unit=district, completed_on=BEFORE)
+    bac_kan_officer = User.objects.create_user(
+        username="backan",
+        password="x",
+        role="province_officer",
+        scope_unit=AdministrativeUnit.objects.get(code="06"),
+    )
     rollup_full()
     tn = AdministrativeUnit.objects.get(code="19", valid_to__isnull=True)
     bk = AdministrativeUnit.objects.get(code="06", valid_to__isnull=True)
@@ -96,7 +111,7 @@ def test_applying_keeps_every_figure_and_holds_the_splits_until_assigned(old_pro
     # The splits hold it back.
     with pytest.raises(ValidationError) as exc:
         services.reorganization_apply(reorganization=reorganization)
-    assert "6 hamlet(s)" in str(exc.value)
+    assert "Còn 6 thôn" in str(exc.value)
     assert AdministrativeUnit.objects.current().filter(level=Level.DISTRICT).count() == 17
     for item in reorganization.assignments.all():
         assert len(item.choices) == 2
@@ -136,7 +151,14 @@ def test_applying_keeps_every_figure_and_holds_the_splits_until_assigned(old_pro
         unit_dashboard(unit=dinh_hoa, as_of=BEFORE)["figures"].households
         == (before[dinh_hoa.pk]["households"])
     )
-    assert UnitPlacement.objects.filter(valid_to=BEFORE).count() == 2 * 280 - 4 + 2
+    # Hamlets, the two kept communes, and Bắc Kạn's 8 districts (now inside Thái Nguyên).
+    assert UnitPlacement.objects.filter(valid_to=BEFORE).count() == 2 * 280 - 4 + 2 + 8
+    assert figures(tn)["trainees"] == 2
+
+    # Bắc Kạn's province officer sees nothing until a new unit is confirmed: the province.
+    [suggestion] = [s for s in scope_suggestions() if s.user == bac_kan_officer]
+    assert suggestion.suggested == tn
+    assert suggestion.candidates == [(tn, 2 * 108)]
 
     # Applying twice is refused, by the service and by the command.
     with pytest.raises(ValidationError):

@@ -151,6 +151,12 @@ def test_an_officer_of_an_abolished_district_sees_nothing_until_a_new_unit_is_co
 
 
 def test_the_dashboard_shows_the_old_structure_as_of_the_day_before(client_for, people):
+    from areas.services import hamlet_close
+
+    # A hamlet closed long before: its records still count where it was.
+    hamlet_close(
+        hamlet=AdministrativeUnit.objects.get(code="91001-0"), closed_on=datetime.date(2024, 1, 1)
+    )
     rollup_full()
     applied(people["prov"])
     rollup_full()
