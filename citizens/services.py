@@ -269,8 +269,9 @@ def _check_not_recorded_twice(citizen: Citizen) -> None:
         )
 
 
-def _save_citizen(citizen: Citizen) -> Citizen:
-    _check_consent_given(citizen.household)
+def _save_citizen(citizen: Citizen, *, adds_personal_data: bool = True) -> Citizen:
+    if adds_personal_data:
+        _check_consent_given(citizen.household)
     _check_birth_year(citizen.birth_year)
     _check_id_not_registered(citizen)
     _check_not_recorded_twice(citizen)
@@ -318,6 +319,7 @@ def citizen_update(
 ) -> Citizen:
     """Edit a citizen. The ID number is not stored, so it cannot be shown back: an empty
     ``id_number`` keeps the recorded one, a new one replaces it, ``clear_id_number`` drops it."""
+    before = (citizen.phone, citizen.id_number_digest, citizen.birth_year)
     citizen.full_name = clean_text(full_name)
     citizen.search_key = fold(citizen.full_name)
     citizen.birth_year = birth_year
@@ -328,7 +330,11 @@ def citizen_update(
         _set_id_number(citizen, number)
     elif clear_id_number:
         _set_id_number(citizen, "")
-    return _save_citizen(citizen)
+    # A person recorded before consents were asked can still be corrected; adding a phone,
+    # an ID number or a year of birth needs the household's consent.
+    after = (citizen.phone, citizen.id_number_digest, citizen.birth_year)
+    adds = any(new and new != old for new, old in zip(after, before, strict=True))
+    return _save_citizen(citizen, adds_personal_data=adds)
 
 
 # --- Visits: the one way to record what a team did at a household ---------------------------

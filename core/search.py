@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import secrets
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 SEARCH_FIELD = "q"
 TOKEN_FIELD = "s"
@@ -23,6 +25,8 @@ MARKER_FIELD = "_search"  # the hidden field that marks a POST as a search form'
 SESSION_KEY = "searches"
 MAX_KEPT = 30  # searches remembered per session (oldest dropped)
 MAX_LENGTH = 100
+# Pages with their own search box, outside the portal's lists: the Django admin, the API.
+EXEMPT_NAMESPACES = {"admin", "api"}
 
 
 def search_text(request: HttpRequest) -> str:
@@ -69,6 +73,16 @@ class PrivateSearchMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.namespace in EXEMPT_NAMESPACES:
+            return None
+        token = request.GET.get(TOKEN_FIELD, "")
+        if request.method == "GET" and token and token not in request.session.get(SESSION_KEY, {}):
+            # An expired session, or a link from someone else's: never show (or export) the
+            # whole list as if it were the search.
+            messages.info(request, _("That search is no longer available: search again."))
+            fields = [(key, value) for key, values in request.GET.lists() for value in values]
+            return _redirect(request, [(k, v) for k, v in fields if k != "export"], "")
         if request.method == "POST" and MARKER_FIELD in request.POST:
             text = request.POST.get(SEARCH_FIELD, "").strip()[:MAX_LENGTH]
             fields = [

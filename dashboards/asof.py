@@ -70,20 +70,55 @@ def figures_as_of(unit_ids: set[int]) -> dict[str, int]:
     return dict(_sums(UnitFigures, unit_ids, FIGURES).get((), dict.fromkeys(FIGURES, 0)))
 
 
-def unit_figures_as_of(*, unit: AdministrativeUnit, day: datetime.date) -> dict:
-    """A unit's totals, its children's (in that day's tree) and its per-app figures."""
+def _own_figures(units: set[int]) -> dict[int, dict[str, int]]:
+    """Each unit's own part of every figure (two queries for any number of units)."""
+    children = list(
+        AdministrativeUnit.objects.filter(parent_id__in=units).values_list("id", "parent_id")
+    )
+    wanted = units | {child for child, _parent in children}
+    stored = {
+        row[0]: dict(zip(FIGURES, row[1:], strict=True))
+        for row in UnitFigures.objects.filter(unit_id__in=wanted).values_list("unit_id", *FIGURES)
+    }
+    zero = dict.fromkeys(FIGURES, 0)
+    own = {unit: dict(stored.get(unit, zero)) for unit in units}
+    for child, parent in children:
+        for name, value in stored.get(child, zero).items():
+            own[parent][name] -= value
+    return own
+
+
+def _total(own: dict[int, dict[str, int]], units: set[int]) -> dict[str, int]:
+    total = dict.fromkeys(FIGURES, 0)
+    for unit in units:
+        for name, value in own[unit].items():
+            total[name] += value
+    return total
+
+
+def unit_figures_as_of(*, unit: AdministrativeUnit, day: datetime.date, user=None) -> dict:
+    """A unit's totals, its children's (in that day's tree) and its per-app figures. With
+    ``user``, only the units inside their scope today count: an officer of a district that
+    a reform closed does not follow its former hamlets into their new communes."""
     from apps_catalog.models import App, Outcome
 
     tree = Tree(day)
     subtree = tree.subtree(unit.pk)
-    totals = SimpleNamespace(**figures_as_of(subtree))
+    if user is not None:
+        subtree &= set(
+            AdministrativeUnit.objects.for_user(user)
+            .filter(pk__in=subtree)
+            .values_list("pk", flat=True)
+        )
+    own = _own_figures(subtree)
+    totals = SimpleNamespace(**_total(own, subtree))
     child_units = AdministrativeUnit.objects.valid_on(day).filter(
-        pk__in=tree.children.get(unit.pk, [])
+        pk__in=[c for c in tree.children.get(unit.pk, []) if c in subtree]
     )  # units closed by then still count in the totals, but are not listed
-    children = []
-    for child in child_units:
-        row = SimpleNamespace(unit=child, **figures_as_of(tree.subtree(child.pk)))
-        children.append(row)
+    children = [
+        SimpleNamespace(unit=child, **_total(own, tree.subtree(child.pk) & subtree))
+        for child in child_units
+    ]
     apps_sums = _sums(UnitAppFigures, subtree, ("citizens",), group_by=("app_id", "outcome_id"))
     apps_by_id = {a.pk: a for a in App.objects.all()}
     outcomes_by_id = {o.pk: o for o in Outcome.objects.all()}

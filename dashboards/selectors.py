@@ -109,7 +109,9 @@ def month_figures(*, unit: AdministrativeUnit, month: datetime.date) -> dict:
     }
 
 
-def unit_dashboard(*, unit: AdministrativeUnit, as_of: datetime.date | None = None) -> dict:
+def unit_dashboard(
+    *, unit: AdministrativeUnit, as_of: datetime.date | None = None, user=None
+) -> dict:
     """What a unit's dashboard shows, read only from the roll-up tables (five queries); with
     ``as_of``, by the structure valid on that day (dashboards.asof)."""
     from .asof import unit_figures_as_of
@@ -117,7 +119,7 @@ def unit_dashboard(*, unit: AdministrativeUnit, as_of: datetime.date | None = No
 
     subtree = None
     if as_of is not None:
-        earlier = unit_figures_as_of(unit=unit, day=as_of)
+        earlier = unit_figures_as_of(unit=unit, day=as_of, user=user)
         own, children, apps = earlier["figures"], earlier["children"], earlier["apps"]
         subtree = earlier["subtree"]
     else:

@@ -87,7 +87,7 @@ def dashboard_unit(request, pk: int):
             "former_children": area_selectors.former_children(unit=unit) if as_of is None else [],
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=unit, user=request.user),
             "report_months": report_months(),
-            **unit_dashboard(unit=unit, as_of=as_of),
+            **unit_dashboard(unit=unit, as_of=as_of, user=request.user),
         },
     )
 

@@ -18,6 +18,11 @@ class Status(models.TextChoices):
 
 class Reorganization(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    # The province whose map it re-draws (the province of the new file, in force before):
+    # its officers prepare and apply it.
+    province = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     effective_on = models.DateField(_("effective from"))
     units_file = models.TextField()  # the CSV texts as uploaded: the event's own record
     mapping_file = models.TextField()

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from areas.models import AdministrativeUnit, Level
-from areas.services import _unit_move, parse_units_csv, unit_create
+from areas.services import _unit_move, _validate_rows, parse_units_csv, unit_create
 from core.text import clean_text, fold
 
 from .models import HamletAssignment, Reorganization, Status
@@ -73,6 +73,16 @@ class Plan:
     work_list: list[tuple[AdministrativeUnit, AdministrativeUnit | None, list[str]]] = field(
         default_factory=list
     )
+
+    @property
+    def province(self) -> AdministrativeUnit | None:
+        """The province of the new file, when it continues a current one."""
+        return next((u.kept for u in self.new_units if u.level == Level.PROVINCE and u.kept), None)
+
+    def within(self, scope: AdministrativeUnit) -> bool:
+        """Whether an officer of ``scope`` may prepare and apply it: it re-draws their own
+        province (which may absorb others, as Thái Nguyên absorbed Bắc Kạn)."""
+        return self.province is not None and self.province.pk == scope.pk
 
     @property
     def created(self) -> list[NewUnit]:
@@ -154,9 +164,12 @@ def plan_reorganization(
     if plan.errors:
         return plan
 
+    plan.errors += [
+        _("New units file: %(error)s") % {"error": e} for e in _validate_rows(unit_rows)
+    ]
     codes: dict[str, object] = {}
     for row in unit_rows:
-        if row.level not in STRUCTURE_LEVELS:
+        if row.level not in STRUCTURE_LEVELS and row.level in Level.values:
             plan.errors.append(
                 _(
                     "New units file, line %(line)d: the level “%(level)s” is not province, "
@@ -190,6 +203,18 @@ def plan_reorganization(
     current = list(AdministrativeUnit.objects.current())
     by_id = {u.pk: u for u in current}
     by_code = {u.code: u for u in current if u.level in STRUCTURE_LEVELS}
+    in_force = [
+        row
+        for row in unit_rows
+        if (unit := by_code.get(row.code)) is not None
+        and unit.level == row.level
+        and fold(unit.name) == fold(row.name)
+    ]
+    if len(in_force) == len(unit_rows):
+        plan.errors.append(
+            _("Every unit of the new file is already in force: this map is drawn already.")
+        )
+        return plan
     targets: dict[str, list[MappingRow]] = defaultdict(list)
     for row in mapping:
         targets[row.old_code].append(row)
@@ -237,7 +262,10 @@ def plan_reorganization(
             and fold(same.name) == fold(row.name)
         ):
             merged_in = sources.get(row.code, [])
-            alone = all(m.old_code == row.code and m.merge_type == "full" for m in merged_in)
+            own_rows = targets.get(row.code, [])
+            alone = all(
+                m.old_code == row.code and m.merge_type == "full" for m in merged_in + own_rows
+            ) and all(m.new_code == row.code for m in own_rows)
             if row.level != Level.COMMUNE or alone:
                 new.kept = same
                 kept_ids.add(same.pk)
@@ -267,12 +295,20 @@ def plan_reorganization(
             if any(unit.parent_id == p.pk for p in merged):
                 plan.reparent.append((unit, target.code))
 
+    moving = {unit.pk for unit, _code in plan.reparent}
     for new in plan.kept:
         parent = new_by_code.get(new.parent_code)
         current_parent = new.kept.parent_id
         wanted = parent.kept.pk if parent and parent.kept else None
-        if new.parent_code and wanted != current_parent:
+        if new.parent_code and wanted != current_parent and new.kept.pk not in moving:
             plan.reparent.append((new.kept, new.parent_code))
+    for new in plan.created:
+        other = by_code.get(new.code)
+        if other is not None and other.pk not in closing:
+            plan.errors.append(
+                _("The new code %(code)s already belongs to %(unit)s, which stays in force.")
+                % {"code": new.code, "unit": other.name}
+            )
 
     communes = sorted(
         (new.code for new in plan.new_units if new.level == Level.COMMUNE),
@@ -300,22 +336,54 @@ def plan_reorganization(
     return plan
 
 
+def _check_date(effective_on: datetime.date) -> None:
+    """Reorganizations apply in date order, each once, and not ahead of time (applying closes
+    the old units at once)."""
+    if effective_on > timezone.localdate():
+        raise ValidationError(
+            {"effective_on": _("Apply a reorganization once it is in force, not before.")}
+        )
+    latest = (
+        Reorganization.objects.filter(status=Status.APPLIED, effective_on__gte=effective_on)
+        .order_by("-effective_on")
+        .first()
+    )
+    if latest is not None:
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "A reorganization effective on %(date)s is already applied: a new one "
+                    "must come after it."
+                )
+                % {"date": latest.effective_on.strftime("%d/%m/%Y")}
+            }
+        )
+
+
+def _check_scope(user, plan: Plan) -> None:
+    if user is None or user.is_superuser or user.role == "admin":
+        return  # a script, an administrator
+    if user.scope_unit is None or not plan.within(user.scope_unit):
+        raise ValidationError(
+            _("You may re-draw the map of your own province only: the new file is for another.")
+        )
+
+
 def reorganization_create(
     *, name: str, units_data: bytes, mapping_data: bytes, effective_on: datetime.date, user=None
 ) -> tuple[Reorganization, Plan]:
     """Record a reorganization being prepared, with its work list; refused if the files do
     not make a plan."""
-    if Reorganization.objects.filter(effective_on=effective_on, status=Status.APPLIED).exists():
-        raise ValidationError(
-            {"effective_on": _("A reorganization is already applied on this date.")}
-        )
+    _check_date(effective_on)
     plan = plan_reorganization(
         units_data=units_data, mapping_data=mapping_data, effective_on=effective_on
     )
     if plan.errors:
         raise ValidationError({"__all__": plan.errors})
+    _check_scope(user, plan)
     with transaction.atomic():
         reorganization = Reorganization.objects.create(
+            province=plan.province,
             name=clean_text(name)
             or _("Reorganization of %(date)s") % {"date": effective_on.strftime("%d/%m/%Y")},
             effective_on=effective_on,
@@ -377,12 +445,21 @@ def reorganization_apply(*, reorganization: Reorganization, user=None) -> dict:
     """Apply once, atomically; refused while a hamlet of the work list is unassigned."""
     try:
         with transaction.atomic():
+            # One apply at a time across the portal: every apply takes the current provinces'
+            # rows first (SQLite serialises writers anyway).
+            list(
+                AdministrativeUnit.objects.select_for_update()
+                .filter(level=Level.PROVINCE, valid_to__isnull=True)
+                .order_by("pk")
+            )
             locked = Reorganization.objects.select_for_update().get(pk=reorganization.pk)
             if locked.is_applied:
                 raise ValidationError(_("This reorganization is already applied."))
+            _check_date(locked.effective_on)
             plan = reorganization_plan(reorganization=locked)
             if plan.errors:
                 raise ValidationError(plan.errors)
+            _check_scope(user, plan)
             sync_work_list(locked, plan)
             unassigned = locked.assignments.filter(new_commune_code="").count()
             if unassigned:
@@ -396,8 +473,13 @@ def reorganization_apply(*, reorganization: Reorganization, user=None) -> dict:
             locked.applied_at = timezone.now()
             locked.result = result
             locked.save(update_fields=["status", "applied_by", "applied_at", "result"])
-    except IntegrityError as exc:  # another request applied one for this date meanwhile
-        raise ValidationError(_("A reorganization is already applied on this date.")) from exc
+    except IntegrityError as exc:
+        applied = Reorganization.objects.filter(
+            effective_on=reorganization.effective_on, status=Status.APPLIED
+        )
+        if applied.exists():  # another request applied one for this date meanwhile
+            raise ValidationError(_("A reorganization is already applied on this date.")) from exc
+        raise
     reorganization.refresh_from_db()
     return result
 
@@ -420,7 +502,11 @@ def _apply(reorganization: Reorganization, plan: Plan) -> dict:
         )
     for unit, parent_code in plan.reparent:
         unit.refresh_from_db()
-        _unit_move(unit, units[parent_code], effective=plan.effective_on)
+        target = units[parent_code]
+        target.refresh_from_db(fields=["path"])
+        _unit_move(unit, target, effective=plan.effective_on)
+    for unit in units.values():  # paths change when an ancestor moves
+        unit.refresh_from_db(fields=["path", "parent"])
     assigned = dict(reorganization.assignments.values_list("hamlet_id", "new_commune_code"))
     moves = [(hamlet, code) for hamlet, code in plan.moves]
     moves += [(hamlet, assigned[hamlet.pk]) for hamlet, _old, _c in plan.work_list]

@@ -10,9 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import User
 from accounts.services import user_set_scope
-from areas.models import AdministrativeUnit
 from audit.models import Action
 from audit.services import audit_record
 from core import outbox
@@ -54,7 +52,7 @@ def reorganization_list(request):
     return render(
         request,
         "reorganizations/list.html",
-        {"form": form, "reorganizations": Reorganization.objects.select_related("created_by")},
+        {"form": form, "reorganizations": selectors.reorganizations_for_user(user=request.user)},
     )
 
 
@@ -76,7 +74,7 @@ def _work_list(reorganization: Reorganization, plan) -> list[dict]:
 @login_required
 def reorganization_detail(request, pk: int):
     _require_reorganizer(request.user)
-    reorganization = selectors.get_reorganization(pk=pk)
+    reorganization = selectors.get_reorganization(user=request.user, pk=pk)
     plan = (
         None
         if reorganization.is_applied
@@ -85,7 +83,7 @@ def reorganization_detail(request, pk: int):
     if plan is not None and not plan.errors:
         services.sync_work_list(reorganization, plan)
     work = _work_list(reorganization, plan) if plan is not None else []
-    province = AdministrativeUnit.objects.current().filter(level="province").order_by("pk").first()
+    province = reorganization.province
     return render(
         request,
         "reorganizations/detail.html",
@@ -105,7 +103,7 @@ def reorganization_detail(request, pk: int):
 @require_POST
 def reorganization_assign(request, pk: int):
     _require_reorganizer(request.user)
-    reorganization = selectors.get_reorganization(pk=pk)
+    reorganization = selectors.get_reorganization(user=request.user, pk=pk)
     done, errors = 0, []
     for item in reorganization.assignments.select_related("hamlet"):
         code = request.POST.get(f"hamlet-{item.hamlet_id}")
@@ -133,7 +131,7 @@ def reorganization_assign(request, pk: int):
 def reorganization_apply(request, pk: int):
     """A confirmation page, then the change in one transaction; the figures follow."""
     _require_reorganizer(request.user)
-    reorganization = selectors.get_reorganization(pk=pk)
+    reorganization = selectors.get_reorganization(user=request.user, pk=pk)
     if request.method == "POST":
         try:
             services.reorganization_apply(reorganization=reorganization, user=request.user)
@@ -164,11 +162,19 @@ def account_scopes(request):
     """Accounts whose unit a reorganization closed, with a suggested new unit to confirm."""
     _require_reorganizer(request.user)
     if request.method == "POST":
-        user = User.objects.filter(
-            pk=request.POST.get("user") or 0, scope_unit__valid_to__isnull=False
-        ).first()
-        unit = AdministrativeUnit.objects.current().filter(pk=request.POST.get("unit") or 0)
-        unit = unit.first()
+        # Only an account of the list, and only one of the units offered for it.
+        suggestion = next(
+            (
+                s
+                for s in selectors.scope_suggestions(user=request.user)
+                if str(s.user.pk) == request.POST.get("user", "")
+            ),
+            None,
+        )
+        user, unit = (suggestion.user if suggestion else None), None
+        if suggestion is not None:
+            wanted = request.POST.get("unit", "")
+            unit = next((u for u, _n in suggestion.candidates if str(u.pk) == wanted), None)
         if user is None or unit is None:
             messages.error(request, _("Choose an account of the list and one of its units."))
             return redirect("reorganizations:accounts")
@@ -192,5 +198,5 @@ def account_scopes(request):
     return render(
         request,
         "reorganizations/accounts.html",
-        {"suggestions": selectors.scope_suggestions()},
+        {"suggestions": selectors.scope_suggestions(user=request.user)},
     )

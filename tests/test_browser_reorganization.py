@@ -80,8 +80,12 @@ def test_a_province_officer_applies_the_2025_reform_and_sees_both_structures(
 
     for row in rows.all():
         row.locator("select").select_option(index=1)
-    page.get_by_role("button", name="Lưu việc phân thôn").click()
-    expect(page.locator(".messages, [role=status], .message").first).to_contain_text("3 thôn")
+        expect(row.locator("select")).not_to_have_value("")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu việc phân thôn").click()
+    expect(page.locator(".messages")).to_contain_text("Đã phân 3 thôn")
+    reorganization = Reorganization.objects.get()
+    assert not reorganization.assignments.filter(new_commune_code="").exists()
     page.get_by_role("link", name="Áp dụng…").click()
     shot(page, "reform-confirm.png")
     page.get_by_role("button", name="Áp dụng ngay").click()

@@ -111,9 +111,9 @@ EXPECTED: dict[str, str] = {
     "dashboards:reports": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "reorganizations:list": "anon:login leader:403 off_a:403 off_b:403 prov:ok admin:ok",
     "reorganizations:accounts": "anon:login leader:403 off_a:403 off_b:403 prov:ok admin:ok",
-    "reorganizations:detail": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:ok,ok admin:ok,ok",
-    "reorganizations:assign": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:go,go admin:go,go",
-    "reorganizations:apply": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:ok,ok admin:ok,ok",
+    "reorganizations:detail": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:ok,404 admin:ok,ok",
+    "reorganizations:assign": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:go,404 admin:go,go",
+    "reorganizations:apply": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:ok,404 admin:ok,ok",
     "dashboards:status": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "dashboards:unit": "anon:login,login,login leader:ok,404,404 off_a:ok,404,404 off_b:404,ok,404 prov:ok,ok,ok admin:ok,ok,ok",
     "directory": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
@@ -251,8 +251,10 @@ def world(tree, province_officer, officer_a, officer_b, leader_a, admin_user):
         }
     from reorganizations.models import Reorganization
 
-    for side in ("A", "B"):
+    # A: re-draws the officers' province; B: another province's (only administrators see it).
+    for side, province in (("A", tree.province), ("B", None)):
         objects[side]["reorganization"] = Reorganization.objects.create(
+            province=province,
             name=f"Sắp xếp {side}",
             effective_on=datetime.date(2027, 1, 1),
             units_file="code,name,level,parent_code\n",

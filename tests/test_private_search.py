@@ -58,14 +58,25 @@ def test_an_old_link_with_the_search_in_it_is_redirected_to_a_token(
     assert [h.head_name for h in found] == ["Trần Thị Cúc"]
 
 
-def test_a_token_means_nothing_in_another_session(client_for, officer_a, households):
+def test_a_token_from_another_session_is_refused_not_taken_for_no_search(
+    client_for, officer_a, households
+):
     response = client_for(officer_a).post(
-        reverse("citizens:citizen-list"), {"_search": "1", "q": "tran thi"}
+        reverse("citizens:citizen-list"), {"_search": "1", "q": "tran thi", "sex": "female"}
     )
     other = Client()  # another browser, signed in to the same account
     other.force_login(officer_a)
-    listing = other.get(response["Location"])
-    assert len(listing.context["page"].object_list) == 3  # the search is not known there
+    refused = other.get(response["Location"] + "&export=xlsx")
+    assert refused.status_code == 303  # no export of the whole list in its place
+    assert refused["Location"] == reverse("citizens:citizen-list") + "?sex=female"
+    page = other.get(refused["Location"]).content.decode()
+    assert "Kết quả tìm kiếm đó không còn: hãy tìm lại." in page
+
+
+def test_the_admin_keeps_its_own_search(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/areas/administrativeunit/", {"q": "thai"})
+    assert response.status_code != 303 and "s=" not in response.get("Location", "")
 
 
 def test_an_empty_search_clears_the_token(client_for, officer_a, households):

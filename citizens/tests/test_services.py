@@ -337,3 +337,16 @@ def test_consent_cannot_be_withdrawn_until_the_members_are_anonymised(tree, hous
     household.refresh_from_db()
     assert withdraw().consent_on is None
     assert household.citizens.count() == 1  # still counted, no longer identifiable
+
+
+def test_a_person_recorded_before_consents_can_be_corrected_but_not_given_more_data(tree):
+    household = services.household_create(hamlet=tree.hamlet_a, head_name="Ma Văn Sơn")
+    legacy = Citizen.objects.create(household=household, full_name="Ma Van Son")  # imported
+    fixed = services.citizen_update(
+        citizen=legacy, full_name="Ma Văn Sơn", birth_year=None, sex="male", phone=""
+    )
+    assert fixed.full_name == "Ma Văn Sơn"
+    with pytest.raises(ValidationError):
+        services.citizen_update(
+            citizen=legacy, full_name="Ma Văn Sơn", birth_year=None, sex="male", phone="0912345678"
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -198,3 +199,114 @@ def test_an_as_of_dashboard_costs_the_same_queries_for_more_hamlets(client_for, 
     )
     rollup_full()
     assert count() == few
+
+
+def test_an_officer_of_another_province_cannot_re_draw_this_one(people):
+    from areas.services import unit_create
+
+    other = unit_create(code="92", name="Tỉnh Khác", level="province", parent=None, valid_from=DAY)
+    stranger = User.objects.create_user(
+        username="khac", password=PASSWORD, role="province_officer", scope_unit=other
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.reorganization_create(
+            name="x", units_data=NEW, mapping_data=MAPPING, effective_on=DAY, user=stranger
+        )
+    assert "tỉnh của mình" in " ".join(exc.value.messages)
+    reorganization, _plan = services.reorganization_create(
+        name="x", units_data=NEW, mapping_data=MAPPING, effective_on=DAY
+    )
+    assert reorganization.province == people["units"]["91"]
+
+
+def test_reorganizations_apply_in_date_order_once_and_not_ahead_of_time(people):
+    applied(people["prov"])
+    for day in (DAY, datetime.date(2025, 8, 1), datetime.date(2025, 1, 1)):
+        with pytest.raises(ValidationError):
+            services.reorganization_create(
+                name="again", units_data=NEW, mapping_data=MAPPING, effective_on=day
+            )
+    with pytest.raises(ValidationError) as exc:
+        services.reorganization_create(
+            name="later",
+            units_data=NEW,
+            mapping_data=MAPPING,
+            effective_on=datetime.date.today() + datetime.timedelta(days=30),
+        )
+    assert "effective_on" in exc.value.message_dict
+
+
+def test_a_bad_units_file_is_refused_at_the_preview_naming_the_line(people):
+    units = NEW + "91010,Xã Lạc,commune,\n".encode()
+    plan = services.plan_reorganization(units_data=units, mapping_data=MAPPING, effective_on=DAY)
+    assert any("Dòng 5" in error for error in plan.errors), plan.errors
+
+
+def test_a_commune_that_keeps_its_code_but_loses_part_of_itself_is_not_kept(people):
+    mapping = (
+        b"old_code,new_code,merge_type\n91001,91001,partial\n91001,91009,partial\n"
+        b"91002,91001,full\n91003,91009,full\n"
+    )
+    plan = services.plan_reorganization(units_data=NEW, mapping_data=mapping, effective_on=DAY)
+    assert "91001" not in {u.code for u in plan.kept}
+    assert {h.code for h, _old, _c in plan.work_list} == {"91001-0", "91001-1"}
+
+
+def test_kept_units_under_a_merged_province_give_moved_hamlets_the_right_paths(people):
+    """Province 93 merges into 91; its district and one commune stay as they were."""
+    extra = (
+        "code,name,level,parent_code\n93,Tỉnh Nhập,province,\n930,Huyện Giữ,district,93\n"
+        "93001,Xã Giữ,commune,930\n93002,Xã Nhập,commune,930\n"
+    ).encode()
+    assert not units_import(data=extra).errors
+    for code in ("93001", "93002"):
+        hamlets_bulk_create(
+            commune=AdministrativeUnit.objects.get(code=code),
+            hamlets=[(f"{code}-0", "Thôn 0")],
+            valid_from=datetime.date(2020, 1, 1),
+        )
+    units = NEW + "930,Huyện Giữ,district,91\n93001,Xã Giữ,commune,930\n".encode()
+    mapping = MAPPING + b"93001,93001,,,full\n93002,93001,,,full\n"
+    plan = services.plan_reorganization(units_data=units, mapping_data=mapping, effective_on=DAY)
+    assert plan.errors == [] and {u.code for u in plan.kept} >= {"91", "930"}
+    assert len(plan.reparent) == len({u.pk for u, _c in plan.reparent})  # each once
+    reorganization, _plan = services.reorganization_create(
+        name="x", units_data=units, mapping_data=mapping, effective_on=DAY
+    )
+    for item in reorganization.assignments.all():
+        services.hamlet_assign(
+            reorganization=reorganization, hamlet_id=item.hamlet_id, new_commune_code="91009"
+        )
+    services.reorganization_apply(reorganization=reorganization)
+    for unit in AdministrativeUnit.objects.all():
+        expected = (unit.parent.path if unit.parent else "/") + f"{unit.pk}/"
+        assert unit.path == expected, unit.name
+
+
+def test_accounts_are_moved_only_to_a_unit_offered_for_them(client_for, people):
+    applied(people["prov"])
+    district = people["district"]
+    other = AdministrativeUnit.objects.get(code="91009", valid_to__isnull=True)
+    xa_moi = AdministrativeUnit.objects.get(code="91001", valid_to__isnull=True)
+    client = client_for(people["prov"])
+    hamlet = AdministrativeUnit.objects.filter(level="hamlet").first()
+    client.post(reverse("reorganizations:accounts"), {"user": district.pk, "unit": hamlet.pk})
+    district.refresh_from_db()
+    assert district.scope_unit.code == "910"  # not among the offered units: nothing changed
+    client.post(reverse("reorganizations:accounts"), {"user": district.pk, "unit": other.pk})
+    district.refresh_from_db()
+    assert district.scope_unit == other
+    assert xa_moi.pk  # the suggested one was only a suggestion
+
+
+def test_an_officer_of_a_closed_district_does_not_follow_its_hamlets_on_the_dashboard(
+    client_for, people
+):
+    rollup_full()
+    applied(people["prov"])
+    rollup_full()
+    district = people["units"]["910"]
+    page = client_for(people["district"]).get(reverse("dashboards:unit", args=[district.pk]))
+    assert page.context["as_of"] == datetime.date(2025, 6, 30)
+    assert page.context["figures"].households == 0  # its former hamlets are elsewhere now
+    assert all(child.households == 0 for child in page.context["children"])

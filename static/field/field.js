@@ -172,7 +172,7 @@
     $("form-error").hidden = true;
     $("form-title").textContent = current.head_name;
     $("form-address").textContent = current.address;
-    $("consent-box").hidden = current.consent !== false;
+    $("consent-box").hidden = Boolean(current.consent);
     $("citizens").replaceChildren(...current.citizens.map((c) => check("citizen", c.id, c.full_name, c.birth_year, false)));
     $("apps").replaceChildren(...data.apps.map((app) => el("div", { class: "app" },
       el("button", { type: "button", class: "app-btn", "aria-expanded": "false", "data-app": app.slug }, app.name, el("span", { class: "count" })),
@@ -190,7 +190,7 @@
     const name = $("new-name").value.trim().replace(/\s+/g, " ");
     const year = $("new-year").value.trim();
     const error = !name ? t("need_name") : year && !/^(19|20)\d\d$/.test(year) ? t("bad_year")
-      : current.consent === false && !$("consent").checked ? t("need_consent") : "";
+      : !current.consent && !$("consent").checked ? t("need_consent") : "";
     formError(error);
     if (error) return;
     newRefs += 1;
@@ -232,7 +232,8 @@
         assistances.push({ ...target, app, outcome });
       }
     }
-    const consentGiven = current.consent === false && $("consent").checked && newCitizens.length > 0;
+    if (newCitizens.length && !current.consent && !$("consent").checked) return { error: t("need_consent") };
+    const consentGiven = !current.consent && newCitizens.length > 0;
     return {
       household: current.id,
       visited_on: $("date").value,
