@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from areas.models import AdministrativeUnit
@@ -231,7 +232,7 @@ def test_reorganizations_apply_in_date_order_once_and_not_ahead_of_time(people):
             name="later",
             units_data=NEW,
             mapping_data=MAPPING,
-            effective_on=datetime.date.today() + datetime.timedelta(days=30),
+            effective_on=timezone.localdate() + datetime.timedelta(days=30),
         )
     assert "effective_on" in exc.value.message_dict
 
