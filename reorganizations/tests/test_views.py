@@ -105,6 +105,18 @@ def test_bad_files_name_each_line_and_keep_what_was_typed(client_for, people):
 def test_the_preview_page_lists_the_split_communes_hamlets_and_holds_the_apply_button(
     client_for, people
 ):
+    # A hamlet with an id over 999 (formatted "1.234" in Vietnamese if the page forgot).
+    AdministrativeUnit.objects.bulk_create(
+        AdministrativeUnit(code=f"x{n}", name="x", level="province", valid_from=DAY, valid_to=DAY)
+        for n in range(1000)
+    )
+    AdministrativeUnit.objects.filter(code__startswith="x").delete()
+    hamlets_bulk_create(
+        commune=people["units"]["91003"],
+        hamlets=[("91003-9", "Thôn Chín")],
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    assert AdministrativeUnit.objects.get(code="91003-9").pk > 999
     client = client_for(people["prov"])
     response = client.post(
         reverse("reorganizations:list"),
@@ -117,15 +129,16 @@ def test_the_preview_page_lists_the_split_communes_hamlets_and_holds_the_apply_b
         follow=True,
     )
     html = response.content.decode()
-    assert html.count('name="hamlet-') == 2  # Xã C's two hamlets
-    assert "Hãy phân xã cho mọi thôn" in html
     reorganization = response.context["reorganization"]
     hamlets = [a.hamlet_id for a in reorganization.assignments.all()]
+    assert len(hamlets) == 3  # Xã C's hamlets
+    assert all(f'name="hamlet-{pk}"' in html for pk in hamlets)
+    assert "Hãy phân xã cho mọi thôn" in html
     client.post(
         reverse("reorganizations:assign", args=[reorganization.pk]),
         {f"hamlet-{pk}": "91009" for pk in hamlets} | {f"hamlet-{hamlets[0]}": "nowhere"},
     )
-    assert reorganization.assignments.filter(new_commune_code="91009").count() == 1
+    assert reorganization.assignments.filter(new_commune_code="91009").count() == 2
     response = client.post(reverse("reorganizations:apply", args=[reorganization.pk]), follow=True)
     assert "còn 1 thôn" in response.content.decode().lower()
     assert AdministrativeUnit.objects.get(code="910").valid_to is None
