@@ -106,7 +106,17 @@ class AreaOfficer(SignedIn):
 
     @task(1)
     def members(self):
-        self.client.get("/teams/members/?q=nguyen", name="members search")
+        # As the page does it: the search is POSTed, the list shown behind a session token.
+        self.client.post(
+            "/teams/members/",
+            {
+                "_search": "1",
+                "q": "nguyen",
+                "csrfmiddlewaretoken": self.client.cookies["csrftoken"],
+            },
+            headers={"Referer": self.host + "/teams/members/"},
+            name="members search",
+        )
 
 
 class ProvinceOfficer(SignedIn):
