@@ -10,6 +10,7 @@ Subtrees are found with a materialized path of ids ("/1/12/140/"): "inside unit 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.db import models
 from django.db.models import Q
@@ -184,3 +185,22 @@ def structure_on(day: datetime.date) -> dict[int, int | None]:
     ).values_list("unit_id", "parent_id"):
         parents[unit_id] = parent_id
     return parents
+
+
+class Structure:
+    """The tree of one day (structure_on): the children of each unit, and subtrees."""
+
+    def __init__(self, day: datetime.date) -> None:
+        self.day = day
+        self.parents = structure_on(day)
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        for unit_id, parent_id in self.parents.items():
+            self.children[parent_id].append(unit_id)
+
+    def subtree(self, unit_id: int) -> set[int]:
+        found, stack = set(), [unit_id]
+        while stack:
+            current = stack.pop()
+            found.add(current)
+            stack.extend(self.children.get(current, []))
+        return found

@@ -81,9 +81,3 @@ def unit_filter_for_user(*, user, value: str | None) -> AdministrativeUnit | Non
     if not value or not str(value).isdigit():
         return None
     return AdministrativeUnit.objects.for_user(user).filter(pk=int(value)).first()
-
-
-def former_children(*, unit: AdministrativeUnit) -> list[AdministrativeUnit]:
-    """Units directly below ``unit`` that were closed (former districts, replaced communes),
-    latest first: their dashboards show them as they were."""
-    return list(unit.children.filter(valid_to__isnull=False).order_by("-valid_to", "search_key"))

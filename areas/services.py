@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.text import clean_text, fold
 
-from .models import LEVEL_RANK, UNKNOWN_START, AdministrativeUnit, Level
+from .models import LEVEL_RANK, UNKNOWN_START, AdministrativeUnit, Level, UnitPlacement
 
 # Units imported without --valid-from are taken as valid since before the portal's records.
 DEFAULT_VALID_FROM = UNKNOWN_START
@@ -78,8 +78,6 @@ def _unit_move(
     """Re-parent a unit and rewrite the paths of its whole subtree in one UPDATE. With an
     ``effective`` date the former placement is kept (until the day before) for as-of views;
     without one the unit is taken as having always been there (a correction)."""
-    from .models import UnitPlacement
-
     if effective is not None and unit.parent_id and unit.parent_id != new_parent.pk:
         last = unit.placements.order_by("-valid_to").values_list("valid_to", flat=True).first()
         start = last + datetime.timedelta(days=1) if last else unit.valid_from
@@ -214,20 +212,23 @@ class UnitsImportResult:
         return sum(c["created"] + c["updated"] for c in self.counts.values())
 
 
-def parse_units_csv(data: bytes) -> tuple[list[UnitRow], list[str]]:
-    """Read a GSO list; return its rows and every problem found, each naming its line."""
+def read_csv(
+    data: bytes, required: tuple[str, ...]
+) -> tuple[dict[str, int], list[tuple[int, list[str]]], list[str]]:
+    """A UTF-8 CSV with a header row: the column of each (lower-cased) header, the non-empty
+    lines as (line number, values), and every problem found, each naming its line."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return [], [_("Line %(line)d: the file is not UTF-8 text.") % {"line": line}]
+        return {}, [], [_("Line %(line)d: the file is not UTF-8 text.") % {"line": line}]
     reader = csv.reader(io.StringIO(text))
     header = [clean_text(h).lower() for h in next(reader, [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
-        return [], [_("Line 1: missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}]
-    index = {name: header.index(name) for name in REQUIRED_COLUMNS}
-    rows: list[UnitRow] = []
+        error = _("Line 1: missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}
+        return {}, [], [error]
+    lines: list[tuple[int, list[str]]] = []
     errors: list[str] = []
     for line_number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
@@ -238,15 +239,23 @@ def parse_units_csv(data: bytes) -> tuple[list[UnitRow], list[str]]:
                 % {"line": line_number, "expected": len(header), "found": len(values)}
             )
             continue
-        rows.append(
-            UnitRow(
-                line=line_number,
-                code=clean_text(values[index["code"]]),
-                name=clean_text(values[index["name"]]),
-                level=clean_text(values[index["level"]]).lower(),
-                parent_code=clean_text(values[index["parent_code"]]),
-            )
+        lines.append((line_number, values))
+    return {name: header.index(name) for name in header}, lines, errors
+
+
+def parse_units_csv(data: bytes) -> tuple[list[UnitRow], list[str]]:
+    """Read a GSO list; return its rows and every problem found, each naming its line."""
+    index, lines, errors = read_csv(data, REQUIRED_COLUMNS)
+    rows = [
+        UnitRow(
+            line=line_number,
+            code=clean_text(values[index["code"]]),
+            name=clean_text(values[index["name"]]),
+            level=clean_text(values[index["level"]]).lower(),
+            parent_code=clean_text(values[index["parent_code"]]),
         )
+        for line_number, values in lines
+    ]
     return rows, errors
 
 

@@ -16,31 +16,9 @@ from types import SimpleNamespace
 
 from django.db.models import Q, Sum
 
-from areas.models import AdministrativeUnit, structure_on
+from areas.models import AdministrativeUnit, Structure
 
 from .models import FIGURES, PERIOD_FIGURES, UnitAppFigures, UnitFigures, UnitPeriodFigures
-
-
-class Tree:
-    """One day's tree: children of each unit, and subtrees."""
-
-    def __init__(self, day: datetime.date) -> None:
-        self.day = day
-        self.parents = structure_on(day)
-        self.children: dict[int | None, list[int]] = defaultdict(list)
-        for unit_id, parent_id in self.parents.items():
-            self.children[parent_id].append(unit_id)
-
-    def contains(self, unit_id: int) -> bool:
-        return unit_id in self.parents
-
-    def subtree(self, unit_id: int) -> set[int]:
-        found, stack = set(), [unit_id]
-        while stack:
-            current = stack.pop()
-            found.add(current)
-            stack.extend(self.children.get(current, []))
-        return found
 
 
 def _children_now(units: set[int]) -> list[int]:
@@ -50,7 +28,7 @@ def _children_now(units: set[int]) -> list[int]:
 def _sums(model, units: set[int], names, group_by=(), extra: Q | None = None) -> dict:
     """{group: {name: sum}} over ``units`` minus over their current children."""
     outer = list(units)
-    inner = [u for u in _children_now(units)]
+    inner = _children_now(units)
     result: dict = defaultdict(lambda: dict.fromkeys(names, 0))
     for ids, sign in ((outer, 1), (inner, -1)):
         if not ids:
@@ -64,10 +42,6 @@ def _sums(model, units: set[int], names, group_by=(), extra: Q | None = None) ->
             for name in names:
                 result[key][name] += sign * (row[f"s_{name}"] or 0)
     return result
-
-
-def figures_as_of(unit_ids: set[int]) -> dict[str, int]:
-    return dict(_sums(UnitFigures, unit_ids, FIGURES).get((), dict.fromkeys(FIGURES, 0)))
 
 
 def _own_figures(units: set[int]) -> dict[int, dict[str, int]]:
@@ -88,6 +62,11 @@ def _own_figures(units: set[int]) -> dict[int, dict[str, int]]:
     return own
 
 
+def figures_as_of(units: set[int]) -> dict[str, int]:
+    """The figures of a set of units taken together (a subtree of an earlier day's tree)."""
+    return _total(_own_figures(units), units)
+
+
 def _total(own: dict[int, dict[str, int]], units: set[int]) -> dict[str, int]:
     total = dict.fromkeys(FIGURES, 0)
     for unit in units:
@@ -102,7 +81,7 @@ def unit_figures_as_of(*, unit: AdministrativeUnit, day: datetime.date, user=Non
     a reform closed does not follow its former hamlets into their new communes."""
     from apps_catalog.models import App, Outcome
 
-    tree = Tree(day)
+    tree = Structure(day)
     subtree = tree.subtree(unit.pk)
     if user is not None:
         subtree &= set(

@@ -117,17 +117,19 @@ def unit_dashboard(
     from .asof import unit_figures_as_of
     from .models import UnitAppFigures, UnitFigures
 
-    subtree = None
+    subtree, former = None, []
     if as_of is not None:
         earlier = unit_figures_as_of(unit=unit, day=as_of, user=user)
         own, children, apps = earlier["figures"], earlier["children"], earlier["apps"]
         subtree = earlier["subtree"]
     else:
         own = UnitFigures.objects.filter(unit=unit).first()
-        children = list(
-            UnitFigures.objects.filter(
-                unit__parent=unit, unit__valid_to__isnull=True
-            ).select_related("unit")
+        rows = UnitFigures.objects.filter(unit__parent=unit).select_related("unit")
+        children = [row for row in rows if row.unit.valid_to is None]
+        # Units closed by a reorganization: listed apart, latest first.
+        former = sorted(
+            (row.unit for row in rows if row.unit.valid_to is not None),
+            key=lambda u: (-u.valid_to.toordinal(), u.search_key),
         )
         apps = list(
             UnitAppFigures.objects.filter(unit=unit)
@@ -143,6 +145,7 @@ def unit_dashboard(
     return {
         "figures": own,
         "children": children,
+        "former_children": former,
         "apps": apps,
         **status,
         "reach": _share(own.households_reached, own.households) if own else None,

@@ -43,32 +43,29 @@ def dashboard_home(request):
 
 
 def _as_of(request, unit) -> tuple[datetime.date | None, str]:
-    """The day whose structure to show: ``?as_of=`` (today's when absent); a former unit by
-    default shows its last day. Returns the day (None: today) and a notice, if any."""
+    """The day whose structure to show (None: today's, from the roll-up tables) and a notice
+    when the asked day cannot be shown. ``?as_of=`` picks the day; a former unit shows its
+    last day unless asked for an earlier one."""
     from core.sheets import parse_date
 
     raw = request.GET.get("as_of", "").strip()
-    day, notice = None, ""
-    if raw:
-        try:
-            day = parse_date(raw)
-        except ValueError:
-            notice = _("“%(value)s” is not a date: today's structure is shown.") % {"value": raw}
-    if day is None and unit.valid_to is not None:
-        day = unit.valid_to
-    if day is not None and day >= timezone.localdate() and unit.valid_to is None:
-        day = None  # today or later: today's structure, from the roll-up tables
+    try:
+        day = parse_date(raw) if raw else None
+    except ValueError:
+        day = None
+        notice = _("“%(value)s” is not a date: today's structure is shown.") % {"value": raw}
+    else:
+        notice = ""
     if day is not None and not unit.was_valid_on(day):
-        notice = _("%(unit)s did not exist on %(date)s: shown as of its last day.") % {
+        notice = _("%(unit)s did not exist on %(date)s.") % {
             "unit": unit.name,
             "date": day.strftime("%d/%m/%Y"),
         }
-        day = unit.valid_to if unit.valid_to is not None else None
-        if unit.valid_to is None:
-            notice = _("%(unit)s was created on %(date)s: today's structure is shown.") % {
-                "unit": unit.name,
-                "date": unit.valid_from.strftime("%d/%m/%Y"),
-            }
+        day = None
+    if day is None:
+        day = unit.valid_to  # a former unit: its last day; a current one: today (None)
+    if day is not None and unit.valid_to is None and day >= timezone.localdate():
+        day = None
     return day, notice
 
 
@@ -84,7 +81,6 @@ def dashboard_unit(request, pk: int):
         {
             "unit": unit,
             "as_of": as_of,
-            "former_children": area_selectors.former_children(unit=unit) if as_of is None else [],
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=unit, user=request.user),
             "report_months": report_months(),
             **unit_dashboard(unit=unit, as_of=as_of, user=request.user),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.shortcuts import get_object_or_404
 
 from accounts.models import SCOPE_LEVELS, Role, User
-from areas.models import AdministrativeUnit, Level
+from areas.models import AdministrativeUnit, Level, Structure
 
 from .models import Reorganization
 
@@ -41,52 +41,51 @@ class ScopeSuggestion:
         return self.candidates[0][0] if self.candidates else None
 
 
-def _candidates(
-    unit: AdministrativeUnit, role: str, trees: dict | None = None
-) -> list[tuple[AdministrativeUnit, int]]:
-    """Where the hamlets inside ``unit`` on its last day are now, at a level the role may
-    work in (from the tree of that day: paths may have changed since). ``trees`` caches one
-    tree per day across accounts."""
-    from dashboards.asof import Tree
-
-    trees = {} if trees is None else trees
-    if unit.valid_to not in trees:
-        trees[unit.valid_to] = Tree(unit.valid_to)
-    inside = trees[unit.valid_to].subtree(unit.pk)
-    moved = (
-        AdministrativeUnit.objects.current()
-        .filter(pk__in=inside, level=Level.HAMLET)
-        .exclude(path__startswith=unit.path)
-        .values_list("parent_id", "path")
-    )
-    allowed = SCOPE_LEVELS.get(Role(role), set())
-    counts: Counter[int] = Counter()
-    for parent_id, path in moved:
-        if Level.PROVINCE in allowed and Level.COMMUNE not in allowed:
-            counts[int(path.strip("/").split("/")[0])] += 1  # the province it is in now
-        else:
-            counts[parent_id] += 1
-    units = AdministrativeUnit.objects.current().in_bulk(list(counts))
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], units[item[0]].search_key))
-    return [(units[pk], n) for pk, n in ranked if pk in units and units[pk].level in allowed]
-
-
 def scope_suggestions(*, user=None) -> list[ScopeSuggestion]:
     """Active accounts working in a unit that a reorganization closed, each with the units
     that received its hamlets (the first suggested). They see nothing of those hamlets until
     a province officer (or an administrator) confirms a new unit. For a province officer,
-    the accounts whose hamlets went into their province, with those units only."""
-    users = (
+    the accounts whose hamlets went into their province, with those units only.
+
+    Where the hamlets went is read from the tree of the closed unit's last day (paths may have
+    changed since): a fixed number of queries, one tree per closing day."""
+    accounts = list(
         User.objects.filter(is_active=True, scope_unit__valid_to__isnull=False)
         .select_related("scope_unit")
         .order_by("scope_unit__search_key", "username")
     )
-    trees: dict = {}
+    trees = {day: Structure(day) for day in {a.scope_unit.valid_to for a in accounts}}
+    inside = {a.pk: trees[a.scope_unit.valid_to].subtree(a.scope_unit_id) for a in accounts}
+    hamlets = dict(
+        AdministrativeUnit.objects.current()
+        .filter(level=Level.HAMLET, pk__in=set().union(*inside.values()))
+        .values_list("pk", "path")
+    )
+    counted: dict[int, Counter[int]] = {}
+    for account in accounts:
+        province_only = SCOPE_LEVELS.get(Role(account.role), set()) == {Level.PROVINCE}
+        counts: Counter[int] = Counter()
+        for pk in inside[account.pk] & set(hamlets):
+            path = hamlets[pk]
+            if path.startswith(account.scope_unit.path):
+                continue  # still inside the closed unit
+            ids = path.strip("/").split("/")
+            counts[int(ids[0] if province_only else ids[-2])] += 1  # its province / commune
+        counted[account.pk] = counts
+    units = AdministrativeUnit.objects.current().in_bulk(
+        set().union(*(set(c) for c in counted.values()))
+    )
     suggestions = []
-    for account in users:
-        candidates = _candidates(account.scope_unit, account.role, trees)
+    for account in accounts:
+        allowed = SCOPE_LEVELS.get(Role(account.role), set())
+        ranked = sorted(
+            ((units[pk], n) for pk, n in counted[account.pk].items() if pk in units),
+            key=lambda item: (-item[1], item[0].search_key),
+        )
+        candidates = [(unit, n) for unit, n in ranked if unit.level in allowed]
         if user is not None and not _sees_all(user):
             candidates = [(u, n) for u, n in candidates if u.is_within(user.scope_unit)]
-        if candidates or user is None or _sees_all(user):
-            suggestions.append(ScopeSuggestion(user=account, candidates=candidates))
+            if not candidates:
+                continue  # nothing of theirs came into this officer's province
+        suggestions.append(ScopeSuggestion(user=account, candidates=candidates))
     return suggestions

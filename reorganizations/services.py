@@ -18,9 +18,7 @@ Rules (the 2025 reform as the general case):
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -31,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from areas.models import AdministrativeUnit, Level
-from areas.services import _unit_move, _validate_rows, parse_units_csv, unit_create
+from areas.services import _unit_move, _validate_rows, parse_units_csv, read_csv, unit_create
 from core.text import clean_text, fold
 
 from .models import HamletAssignment, Reorganization, Status
@@ -109,27 +107,9 @@ class Plan:
 
 
 def parse_mapping_csv(data: bytes) -> tuple[list[MappingRow], list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return [], [_("Line %(line)d: the file is not UTF-8 text.") % {"line": line}]
-    reader = csv.reader(io.StringIO(text))
-    header = [clean_text(h).lower() for h in next(reader, [])]
-    missing = [c for c in MAPPING_COLUMNS if c not in header]
-    if missing:
-        return [], [_("Line 1: missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}]
-    index = {name: header.index(name) for name in header}
-    rows, errors = [], []
-    for line, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) < len(header):
-            errors.append(
-                _("Line %(line)d: expected %(expected)d values, found %(found)d.")
-                % {"line": line, "expected": len(header), "found": len(values)}
-            )
-            continue
+    index, lines, errors = read_csv(data, MAPPING_COLUMNS)
+    rows = []
+    for line, values in lines:
         kind = clean_text(values[index["merge_type"]]).lower() if "merge_type" in index else "full"
         if kind not in MERGE_TYPES:
             errors.append(

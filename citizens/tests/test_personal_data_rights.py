@@ -150,3 +150,12 @@ def test_a_province_officer_reads_lists_but_is_not_shown_full_numbers(
     assert "Đinh Thị Hoa" in listing.content.decode()
     assert reverse("citizens:citizen-phone", args=[person.pk]) not in listing.content.decode()
     assert client.get(reverse("citizens:citizen-phone", args=[person.pk])).status_code == 403
+
+
+def test_the_full_number_page_costs_a_fixed_number_of_queries(
+    client_for, officer_a, person, django_assert_max_num_queries
+):
+    client = client_for(officer_a)
+    # session, user, scope unit, the citizen with its household, the audit entry
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("citizens:citizen-phone", args=[person.pk])).status_code == 200

@@ -52,9 +52,9 @@ def test_dashboard_queries_do_not_grow_with_the_data(
 ):
     rollup_full()
     client = client_for(province_officer)
-    # session, user, scope unit, unit, breadcrumbs, figures, children, apps, state, trends,
-    # former units (closed by a reorganization)
-    with django_assert_max_num_queries(11):
+    # session, user, scope unit, unit, breadcrumbs, figures, children (current and former),
+    # apps, state, trends
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("dashboards:unit", args=[tree.province.pk]))
     assert len(response.context["children"]) == 2
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -29,8 +27,8 @@ from dashboards.tests.test_rollups import (
     change_a_bit_of_everything,
     snapshot,
 )
+from tests.workers import start_worker, stop_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 
@@ -41,38 +39,6 @@ def _database_url() -> str:
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or 5432
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
-
-
-def _start_worker(queue: str, redis_url: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": redis_url,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "thainguyen_portal",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 def _wait(condition, what: str, timeout: float = 90) -> None:
@@ -112,7 +78,9 @@ def test_a_worker_killed_mid_rollup_leads_to_a_rerun_with_correct_figures(
     holder = psycopg.connect(dsn, autocommit=False)
     holder.execute(f"LOCK TABLE {APPS} IN ACCESS EXCLUSIVE MODE")
     watcher = psycopg.connect(dsn, autocommit=True)
-    worker = _start_worker(queue, redis_url)
+    worker = start_worker(
+        queue=queue, redis_url=redis_url, pool="prefork", DATABASE_URL=_database_url()
+    )
     client = Celery(broker=redis_url, backend=redis_url)
     try:
         client.send_task("dashboards.rollup", kwargs={"full": False}, queue=queue)
@@ -134,11 +102,7 @@ def test_a_worker_killed_mid_rollup_leads_to_a_rerun_with_correct_figures(
     finally:
         holder.close()
         watcher.close()
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+        stop_worker(worker)
         client.close()
 
     after = snapshot()

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from areas.models import AdministrativeUnit, Level, UnitPlacement
-from dashboards.asof import Tree, figures_as_of
+from areas.models import AdministrativeUnit, Level, Structure, UnitPlacement
+from dashboards.asof import figures_as_of
 from dashboards.models import FIGURES, UnitFigures
 from dashboards.rollups import rollup_full
 from dashboards.selectors import unit_dashboard
@@ -141,7 +141,7 @@ def test_applying_keeps_every_figure_and_holds_the_splits_until_assigned(old_pro
         assert figures(commune) == total, commune.name
 
     # As of the day before, every unit shows what it showed before the reform.
-    tree = Tree(BEFORE)
+    tree = Structure(BEFORE)
     for unit in AdministrativeUnit.objects.filter(valid_from__lte=BEFORE):
         assert figures_as_of(tree.subtree(unit.pk)) == before[unit.pk], unit.name
     old_view = unit_dashboard(unit=tn, as_of=BEFORE)

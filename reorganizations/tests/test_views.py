@@ -21,6 +21,7 @@ from citizens.models import Household
 from conftest import PASSWORD, with_totp
 from dashboards.rollups import rollup_full
 from reorganizations import services
+from reorganizations.models import Reorganization
 from tests.consent import CONSENTED
 
 pytestmark = pytest.mark.django_db
@@ -309,8 +310,8 @@ def test_accounts_are_moved_only_to_a_unit_offered_for_them(client_for, people):
     assert district.scope_unit.code == "910"  # not among the offered units: nothing changed
     client.post(reverse("reorganizations:accounts"), {"user": district.pk, "unit": other.pk})
     district.refresh_from_db()
-    assert district.scope_unit == other
-    assert xa_moi.pk  # the suggested one was only a suggestion
+    assert district.scope_unit == other  # the suggestion (Xã Mới) was only a suggestion
+    assert xa_moi != other
 
 
 def test_an_officer_of_a_closed_district_does_not_follow_its_hamlets_on_the_dashboard(
@@ -324,3 +325,64 @@ def test_an_officer_of_a_closed_district_does_not_follow_its_hamlets_on_the_dash
     assert page.context["as_of"] == datetime.date(2025, 6, 30)
     assert page.context["figures"].households == 0  # its former hamlets are elsewhere now
     assert all(child.households == 0 for child in page.context["children"])
+
+
+def test_a_form_with_no_date_and_no_files_says_so_and_keeps_the_name(client_for, people):
+    response = client_for(people["prov"]).post(
+        reverse("reorganizations:list"), {"name": "Đợt thử", "effective_on": "31/02/2025"}
+    )
+    form = response.context["form"]
+    assert set(form.errors) == {"effective_on", "units_file", "mapping_file"}
+    assert 'value="Đợt thử"' in response.content.decode()
+    assert not Reorganization.objects.exists()
+
+
+def test_a_unit_created_by_the_reform_has_no_earlier_structure_to_show(client_for, people):
+    applied(people["prov"])
+    rollup_full()
+    xa_moi = AdministrativeUnit.objects.get(code="91001", valid_to__isnull=True)
+    response = client_for(people["prov"]).get(
+        reverse("dashboards:unit", args=[xa_moi.pk]), {"as_of": "30/06/2025"}, follow=True
+    )
+    assert response.context["as_of"] is None
+    assert "Xã Mới không có hiệu lực vào ngày 30/06/2025." in response.content.decode()
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_preview_page_costs_the_same_queries_for_a_longer_work_list(client_for, people):
+    reorganization, _plan = services.reorganization_create(
+        name="x", units_data=NEW, mapping_data=MAPPING, effective_on=DAY
+    )
+    client = client_for(people["prov"])
+    url = reverse("reorganizations:detail", args=[reorganization.pk])
+    client.get(url)  # the work list is complete after the first view
+    few = _queries(client, url)
+    hamlets_bulk_create(
+        commune=people["units"]["91003"],
+        hamlets=[(f"91003-x{n}", f"Xóm {n}") for n in range(15)],
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    client.get(url)
+    assert reorganization.assignments.count() == 17
+    assert _queries(client, url) == few
+
+
+def test_the_accounts_page_costs_the_same_queries_for_more_accounts(client_for, people):
+    applied(people["prov"])
+    client = client_for(people["prov"])
+    url = reverse("reorganizations:accounts")
+    few = _queries(client, url)
+    for n, code in enumerate(("91001", "91002", "91003") * 2):
+        User.objects.create_user(
+            username=f"xa{n}",
+            password=PASSWORD,
+            role="area_officer",
+            scope_unit=AdministrativeUnit.objects.get(code=code, valid_to__isnull=False),
+        )
+    assert _queries(client, url) == few
+    assert "xa5" in client.get(url).content.decode()
