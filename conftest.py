@@ -65,11 +65,11 @@ def require_postgres() -> None:
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    folder = Path(settings.SHARED_DATA_DIR)
-    if not (folder / "thai_nguyen_units_2023.csv").exists():
-        service_missing(f"reference data not found in {folder}")
-    return folder
+def reference_data() -> Path:
+    """The official unit lists shipped with the project (areas/data)."""
+    from areas.reference import DATA_DIR
+
+    return DATA_DIR
 
 
 @pytest.fixture(autouse=True, scope="session")

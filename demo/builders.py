@@ -9,14 +9,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import user_create
 from areas.models import AdministrativeUnit, Level
+from areas.reference import UNITS_2023, reference_file
 from areas.services import DEFAULT_VALID_FROM, hamlets_bulk_create, units_import
 
 DEMO_PASSWORD = "ThaiNguyen@2026"
@@ -33,8 +32,6 @@ def demo_totp_code() -> str:
 
     return totp_now(DEMO_TOTP_SECRET)
 
-
-UNITS_2023 = "thai_nguyen_units_2023.csv"
 
 # Hamlets per district-level unit. Định Hóa formed 228 teams, one per hamlet or residential
 # group; the province reports 2,255 teams, so there are a few more hamlets than teams.
@@ -112,20 +109,6 @@ URBAN_NAMES = [
     "Bình Minh",
 ]
 
-# District-level units with one commune each, for a machine without ../shared/data.
-BUILTIN_DISTRICTS = [
-    ("164", "Thành phố Thái Nguyên", 32),
-    ("165", "Thành phố Sông Công", 10),
-    ("167", "Huyện Định Hóa", 23),
-    ("168", "Huyện Phú Lương", 15),
-    ("169", "Huyện Đồng Hỷ", 15),
-    ("170", "Huyện Võ Nhai", 15),
-    ("171", "Huyện Đại Từ", 29),
-    ("172", "Thành phố Phổ Yên", 18),
-    ("173", "Huyện Phú Bình", 20),
-]
-
-
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
@@ -143,28 +126,12 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def _builtin_units_csv() -> bytes:
-    lines = ["code,name,level,parent_code", "19,Tỉnh Thái Nguyên,province,"]
-    for code, name, communes in BUILTIN_DISTRICTS:
-        lines.append(f"{code},{name},district,19")
-        for i in range(1, communes + 1):
-            if code == DINH_HOA_CODE and i == 1:
-                lines.append(f"{CHO_CHU_CODE},Thị trấn Chợ Chu,commune,{code}")
-            else:
-                lines.append(f"{code}{i:02d},Xã {name.split(' ', 1)[1]} {i},commune,{code}")
-    return ("\n".join(lines) + "\n").encode()
-
-
 def seed_units(log: Callable[[str], None]) -> None:
-    source = Path(settings.SHARED_DATA_DIR) / UNITS_2023
-    if source.exists():
-        data, origin = source.read_bytes(), str(source)
-    else:
-        data, origin = _builtin_units_csv(), "the built-in list (../shared/data not found)"
-    result = units_import(data=data, valid_from=DEFAULT_VALID_FROM)
+    source = reference_file(UNITS_2023)
+    result = units_import(data=source.read_bytes(), valid_from=DEFAULT_VALID_FROM)
     if result.errors:
         raise RuntimeError("; ".join(result.errors))
-    log(f"Units from {origin}: {result.changed} created or updated.")
+    log(f"Units from {source.name} (GSO, shipped in areas/data): {result.changed} created or updated.")
 
 
 def _allocate(total: int, weights: list[float]) -> list[int]:

@@ -32,12 +32,12 @@ def browser_context_args(browser_context_args):
 
 
 def test_a_province_officer_applies_the_2025_reform_and_sees_both_structures(
-    live_server, page, shared_data
+    live_server, page, reference_data
 ):
     from accounts.models import User
 
     recorder = User.objects.create_user(username="ghinhan", password="x", role="admin")
-    old_map(shared_data, hamlets_per_commune=1, leader=recorder)
+    old_map(reference_data, hamlets_per_commune=1, leader=recorder)
     province = AdministrativeUnit.objects.get(code="19", valid_to__isnull=True)
     officer = with_totp(_make_user("tinh", "province_officer", province, "Nguyễn Thị Hoa"))
     rollup_full()
@@ -61,10 +61,10 @@ def test_a_province_officer_applies_the_2025_reform_and_sees_both_structures(
     page.get_by_label("Tên").fill("Sắp xếp đơn vị hành chính 2025")
     page.get_by_label("Có hiệu lực từ").fill("01/07/2025")
     page.get_by_label("Danh mục đơn vị mới (CSV)").set_input_files(
-        str(shared_data / "thai_nguyen_units_2025.csv")
+        str(reference_data / "thai_nguyen_units_2025.csv")
     )
     page.get_by_label("Bảng chuyển đổi xã cũ → xã mới (CSV)").set_input_files(
-        str(shared_data / "thai_nguyen_commune_mapping_2025.csv")
+        str(reference_data / "thai_nguyen_commune_mapping_2025.csv")
     )
     page.get_by_role("button", name="Kiểm tra tệp").click()
 

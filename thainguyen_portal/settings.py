@@ -28,7 +28,8 @@ CITIZEN_ID_KEY = env.str("CITIZEN_ID_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Where ../shared/data lives (official unit lists used by seed_demo and the tests).
+# The workplace's copies of the official unit lists: only a cross-check of the lists the
+# project ships in areas/data (areas/tests/test_reference_data.py).
 SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 
 INSTALLED_APPS = [

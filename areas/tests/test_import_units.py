@@ -31,8 +31,8 @@ def write(tmp_path, text: str, name="units.csv", encoding="utf-8"):
     return path
 
 
-def test_the_2023_list_gives_one_province_nine_districts_and_177_communes(shared_data):
-    output = run_import(shared_data / "thai_nguyen_units_2023.csv", "--valid-from", "2023-04-10")
+def test_the_2023_list_gives_one_province_nine_districts_and_177_communes(reference_data):
+    output = run_import(reference_data / "thai_nguyen_units_2023.csv", "--valid-from", "2023-04-10")
     assert "province: 1 created" in output
     assert "district: 9 created" in output
     assert "commune: 177 created" in output
@@ -48,8 +48,8 @@ def test_the_2023_list_gives_one_province_nine_districts_and_177_communes(shared
     assert units.filter(code__startswith="0").count() == 177
 
 
-def test_reimporting_the_same_list_changes_nothing_and_says_so(shared_data):
-    source = shared_data / "thai_nguyen_units_2023.csv"
+def test_reimporting_the_same_list_changes_nothing_and_says_so(reference_data):
+    source = reference_data / "thai_nguyen_units_2023.csv"
     run_import(source)
     before = list(
         AdministrativeUnit.objects.values_list("pk", "code", "name", "path", "updated_at")

@@ -29,9 +29,9 @@ def recorder(db):
 
 
 @pytest.fixture
-def old_province(shared_data, recorder):
-    old_map(shared_data, leader=recorder)
-    return shared_data
+def old_province(reference_data, recorder):
+    old_map(reference_data, leader=recorder)
+    return reference_data
 
 
 def figures(unit) -> dict:

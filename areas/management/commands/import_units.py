@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from areas.models import LEVEL_RANK, Level
+from areas.reference import resolve
 from areas.services import DEFAULT_VALID_FROM, units_import
 
 
@@ -17,7 +18,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "file",
+            type=Path,
+            help="a CSV file, or the name of a list shipped in areas/data "
+            "(thai_nguyen_units_2023.csv, thai_nguyen_units_2025.csv, …)",
+        )
         parser.add_argument(
             "--valid-from",
             type=datetime.date.fromisoformat,
@@ -26,6 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, valid_from: datetime.date, **options):
+        file = resolve(file)
         try:
             data = file.read_bytes()
         except OSError as exc:

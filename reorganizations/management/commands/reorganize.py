@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from areas.reference import resolve
 from reorganizations import services
 from reorganizations.models import Reorganization, Status
 
@@ -37,7 +38,8 @@ class Command(BaseCommand):
             effective = datetime.date.fromisoformat(options["effective"])
         except ValueError as exc:
             raise CommandError(f"--effective: {options['effective']} is not YYYY-MM-DD") from exc
-        units, mapping = options["units"].read_bytes(), options["mapping"].read_bytes()
+        units = resolve(options["units"]).read_bytes()
+        mapping = resolve(options["mapping"]).read_bytes()
         plan = services.plan_reorganization(
             units_data=units, mapping_data=mapping, effective_on=effective
         )
