@@ -109,6 +109,7 @@ URBAN_NAMES = [
     "Bình Minh",
 ]
 
+
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
@@ -131,7 +132,7 @@ def seed_units(log: Callable[[str], None]) -> None:
     result = units_import(data=source.read_bytes(), valid_from=DEFAULT_VALID_FROM)
     if result.errors:
         raise RuntimeError("; ".join(result.errors))
-    log(f"Units from {source.name} (GSO, shipped in areas/data): {result.changed} created or updated.")
+    log(f"Units from areas/data/{source.name}: {result.changed} created or updated.")
 
 
 def _allocate(total: int, weights: list[float]) -> list[int]:
