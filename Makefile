@@ -29,11 +29,13 @@ install: $(BIN)/.installed
 messages: install
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
+# A developer's machine: DEBUG on unless said otherwise (seed_demo refuses a DEBUG-off database).
+run: export DEBUG := $(or $(DEBUG),true)
 run: messages
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	DEBUG=$${DEBUG:-true} $(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -60,11 +62,16 @@ bench: messages
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 # Front-end packages: installed from package-lock.json, the files the pages use copied into
-# static/vendor/ (committed, so `make run` needs no npm and the portal no CDN).
+# static/vendor/ (committed, so `make run` needs no npm and the portal no CDN). Source-map
+# references are stripped: the maps are not shipped, and the production build (collectstatic
+# with the manifest) refuses a reference to a missing file. axe-core, which only the browser
+# tests inject into pages, goes to tests/vendor/.
 vendor:
 	npm ci --no-audit --no-fund
-	mkdir -p static/vendor/chart.js
+	mkdir -p static/vendor/chart.js tests/vendor/axe-core
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chart.js/
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/vendor/axe-core/
+	sed -i '/^\/\/# sourceMappingURL=/d' static/vendor/chart.js/chart.umd.min.js tests/vendor/axe-core/axe.min.js
 
 # PostgreSQL backups (pg_dump custom format) into var/backups/, and back:
 #   make backup                 make restore FILE=var/backups/portal-….dump [INTO=postgres://…]

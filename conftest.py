@@ -72,6 +72,17 @@ def reference_data() -> Path:
     return DATA_DIR
 
 
+def seed_demo_world(**options):
+    """``make run``'s demo data, as a developer's machine loads it (DEBUG on: the published
+    demo logins; with DEBUG off seed_demo refuses, or generates secrets)."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    options.setdefault("stdout", open(os.devnull, "w"))  # noqa: SIM115
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", **options)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """Tests create many accounts; real PBKDF2 costs ~0.3 s each. Passwords are never the

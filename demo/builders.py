@@ -26,6 +26,28 @@ DEMO_TOTP_SECRET = "KRUGCSJANZTXK6LFNYQDEMO2"
 DEMO_TOTP_USERS = ("admin", "tinh")
 
 
+@dataclass(frozen=True)
+class DemoSecrets:
+    """The demo accounts' password and authenticator secret: the published ones on a
+    developer's machine, new random ones when the demo is loaded with DEBUG off."""
+
+    password: str = DEMO_PASSWORD
+    totp_secret: str = DEMO_TOTP_SECRET
+
+    @classmethod
+    def generated(cls) -> DemoSecrets:
+        import base64
+        import secrets
+
+        return cls(
+            password=secrets.token_urlsafe(18),
+            totp_secret=base64.b32encode(secrets.token_bytes(20)).decode(),
+        )
+
+
+PUBLISHED = DemoSecrets()
+
+
 def demo_totp_code() -> str:
     """The current 6-digit code of the demo accounts' authenticator."""
     from accounts.security import totp_now
@@ -193,11 +215,13 @@ def seed_hamlets(log: Callable[[str], None]) -> None:
     log(f"Hamlets: {created} created.")
 
 
-def seed_accounts(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
+def seed_accounts(
+    log: Callable[[str], None], secrets: DemoSecrets = PUBLISHED
+) -> list[tuple[str, str, str]]:
     logins = []
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser(
-            "admin", "admin@example.invalid", DEMO_PASSWORD, name="Quản trị viên"
+            "admin", "admin@example.invalid", secrets.password, name="Quản trị viên"
         )
     logins.append(("admin", str(Role.ADMIN.label), "—"))
     for account in DEMO_ACCOUNTS:
@@ -214,7 +238,7 @@ def seed_accounts(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
                 name=account.name,
                 role=account.role,
                 scope_unit=unit,
-                password=DEMO_PASSWORD,
+                password=secrets.password,
                 email=f"{account.username}@example.invalid",
             )
         logins.append((account.username, str(Role(account.role).label), unit.name))
@@ -223,11 +247,13 @@ def seed_accounts(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
 
     for user in User.objects.filter(username__in=DEMO_TOTP_USERS):
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, DEMO_TOTP_SECRET)
+            TOTP.activate(user, secrets.totp_secret)
     return logins
 
 
-def seed_demo(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
+def seed_demo(
+    log: Callable[[str], None], secrets: DemoSecrets = PUBLISHED
+) -> list[tuple[str, str, str]]:
     from apps_catalog.catalogue import load_catalogue
     from apps_catalog.models import App, Outcome
 
@@ -236,9 +262,9 @@ def seed_demo(log: Callable[[str], None]) -> list[tuple[str, str, str]]:
     load_catalogue(App, Outcome)  # normally there from the migration; tests may have flushed it
     seed_units(log)
     seed_hamlets(log)
-    logins = seed_accounts(log)
+    logins = seed_accounts(log, secrets)
     seed_teams(log)
     seed_households(log)
     seed_training(log)
-    seed_visits(log)
+    seed_visits(log, secrets.password)
     return logins

@@ -390,7 +390,7 @@ def seed_training(log: Callable[[str], None]) -> None:
     log(f"Training: {Course.objects.count()} courses, {Trainee.objects.count()} trainees.")
 
 
-def seed_visits(log: Callable[[str], None]) -> None:
+def seed_visits(log: Callable[[str], None], password: str) -> None:
     """Visits over the last months in the sampled hamlets, recorded by each team's leader."""
     import hashlib
     import uuid
@@ -401,8 +401,6 @@ def seed_visits(log: Callable[[str], None]) -> None:
     from accounts.services import user_create
     from apps_catalog.models import App
     from citizens.models import Assistance, Visit
-
-    from .builders import DEMO_PASSWORD
 
     if Visit.objects.exists():
         log("Visits: already there, nothing added.")
@@ -431,7 +429,7 @@ def seed_visits(log: Callable[[str], None]) -> None:
                     name=leader.name,
                     role=Role.TEAM_LEADER,
                     scope_unit=team.hamlet,
-                    password=DEMO_PASSWORD,
+                    password=password,
                 )
                 leader.save(update_fields=["user"])
             present = [leader] + list(team.members.current().exclude(pk=leader.pk)[:1])

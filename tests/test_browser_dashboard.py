@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 
 from citizens.models import Household
+from conftest import seed_demo_world
 from demo.builders import DEMO_PASSWORD, DEMO_TOTP_USERS, TRUNG_KIEN, demo_totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,8 +26,7 @@ def sign_in(page, live_server, username: str) -> None:
 
 
 def test_the_province_officer_drills_down_to_a_hamlets_records(live_server, page):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    call_command("rollup", "--full", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo_world()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -58,8 +57,7 @@ def test_the_province_officer_drills_down_to_a_hamlets_records(live_server, page
 
 
 def test_a_district_officer_sees_only_their_district(live_server, page):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    call_command("rollup", "--full", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo_world()
     from areas.models import AdministrativeUnit
 
     province = AdministrativeUnit.objects.get(level="province")

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 
+from conftest import seed_demo_world
 from demo.builders import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_demo_officer_signs_in_and_sees_the_vietnamese_home_page(live_server, page):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo_world()
     page.goto(live_server.url + "/")
     # Chromium asks for English (Accept-Language: en-US); the portal still answers in Vietnamese.
     assert page.locator("html").get_attribute("lang") == "vi"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.production import ROOT, SECRETS
 
 PRODUCTION_ENV = {
     "DEBUG": "false",
-    "SECRET_KEY": "k3Jv9-production-like-secret-8fQz2LmN0pR7sT4uW6xY1aB5cD8eF0gH2iJ4kL6mN8oP",
+    **SECRETS,
     "ALLOWED_HOSTS": "tocongnghe.thainguyen.gov.vn",
     "SECURE_SSL_REDIRECT": "true",
     "SESSION_COOKIE_SECURE": "true",
@@ -49,3 +48,9 @@ def test_deploy_check_fails_when_production_forgets_https_settings():
     result = _check({**PRODUCTION_ENV, "SECURE_SSL_REDIRECT": "false"})
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
+
+
+def test_deploy_check_fails_on_the_secrets_published_in_the_repository():
+    result = _check({**PRODUCTION_ENV, "SECRET_KEY": "change-me", "CITIZEN_ID_KEY": ""})
+    assert result.returncode != 0
+    assert "portal.E001" in result.stdout + result.stderr

@@ -18,6 +18,7 @@ import pytest
 from django.urls import reverse
 
 from tests.consent import CONSENTED
+from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_START = (
@@ -143,13 +144,11 @@ def test_postgresql_restarting_gives_a_503_page_and_the_portal_recovers(require_
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     port = 19000 + os.getpid() % 500
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "false",
-        "CONN_MAX_AGE": "600",  # a long-lived connection that the restart breaks
-        "LOG_LEVEL": "CRITICAL",
-    }
+    env = production_env(
+        DATABASE_URL=url,
+        CONN_MAX_AGE="600",  # a long-lived connection that the restart breaks
+        LOG_LEVEL="CRITICAL",
+    )
     env.pop("REDIS_URL", None)
     server = subprocess.Popen(
         [

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.production import production_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,7 +34,7 @@ def start_worker(*, queue: str, redis_url: str, pool: str = "solo", **env: str) 
             "--loglevel=WARNING",
         ],
         cwd=ROOT,
-        env={**os.environ, "REDIS_URL": redis_url, "CELERY_TASK_ALWAYS_EAGER": "false", **env},
+        env=production_env(REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false", **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its pool processes stop with it

@@ -216,7 +216,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 # --- Static files: system fonts only, nothing from a CDN.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production runs collectstatic and sets STATIC_MANIFEST=true (hashed, compressed files,
 # cached forever); elsewhere WhiteNoise serves straight from the source folders.
