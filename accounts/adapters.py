@@ -1,7 +1,17 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from . import policies
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # No open sign-up: officers create accounts for the people they supervise.
         return False
+
+    def get_login_redirect_url(self, request) -> str:
+        """Each role lands on its work: team leaders on the field app (whatever the screen),
+        officers on their area's home page. A ``?next=`` page still wins (allauth)."""
+        if policies.works_in_the_field(request.user):
+            return reverse("field:home")
+        return super().get_login_redirect_url(request)

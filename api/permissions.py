@@ -9,12 +9,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from citizens.services import RECORDING_ROLES
+from accounts.policies import can_record_visits
 from citizens.views import can_edit_households
-
-
-def _records_visits(user) -> bool:
-    return user.is_superuser or user.role in RECORDING_ROLES
 
 
 class VisitWritePermission(BasePermission):
@@ -26,7 +22,7 @@ class VisitWritePermission(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return request.method in SAFE_METHODS or _records_visits(user)
+        return request.method in SAFE_METHODS or can_record_visits(user)
 
 
 class RegistryWritePermission(BasePermission):

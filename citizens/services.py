@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policies
 from areas.models import AdministrativeUnit, Level
 from core.phones import InvalidPhone, clean_phone, normalize_phone
 from core.text import clean_text, fold
@@ -348,9 +349,6 @@ class VisitConflict(Exception):
         super().__init__(str(visit.client_uuid))
 
 
-RECORDING_ROLES = {"team_leader", "area_officer"}
-
-
 def _phone_key(raw) -> str:
     """The phone as it will be stored, or as typed when invalid (the check comes later)."""
     try:
@@ -411,7 +409,7 @@ def _validate_visit(
 ):
     from teams.models import Team
 
-    if not (user.is_superuser or user.role in RECORDING_ROLES):
+    if not policies.can_record_visits(user):
         raise ValidationError(_("Only team leaders and area officers record visits."))
     if not Household.objects.for_user(user).filter(pk=household.pk).exists():
         raise ValidationError({"household": _("This household is outside your area.")})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.menu import first_tasks
 from areas import selectors as area_selectors
 from core import outbox
 
@@ -26,6 +27,7 @@ def home(request):
         request,
         "home.html",
         {
+            "first_tasks": first_tasks(request.user),
             "scopes": [
                 (unit, area_selectors.unit_level_counts(unit=unit), scope_figures(unit=unit))
                 for unit in tops

@@ -9,21 +9,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
+from accounts.policies import can_record_visits
 from apps_catalog.models import App, Outcome
 from areas.models import AdministrativeUnit, Level
 from citizens.models import Assistance, Citizen, Household, Visit
-from citizens.services import RECORDING_ROLES
 from teams.models import MemberRole, TeamMember, TeamStatus
 
 # Leader, deputy, then members: the order a team lists itself in.
 ROLE_ORDER = Case(
     When(role=MemberRole.LEADER, then=0), When(role=MemberRole.DEPUTY, then=1), default=2
 )
-
-
-def can_record_visits(user) -> bool:
-    """Who the field page is for: the roles ``visit_record`` accepts."""
-    return user.is_authenticated and (user.is_superuser or user.role in RECORDING_ROLES)
 
 
 def get_field_hamlet_for_user(*, user, hamlet_id: int | None) -> AdministrativeUnit:

@@ -24,6 +24,8 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from accounts import policies
+
 from . import selectors
 
 # The REST API's visit endpoint (POST, idempotent on client_uuid).
@@ -90,7 +92,7 @@ def _strings() -> dict[str, str]:
 @gzip_page
 @require_GET
 def home(request):
-    if not selectors.can_record_visits(request.user):
+    if not policies.can_record_visits(request.user):
         raise Http404
     context = {
         "strings": _strings(),
@@ -149,3 +151,39 @@ def service_worker(request):
     )
     response["Service-Worker-Allowed"] = shell
     return response
+
+
+# Public, like the service worker: browsers fetch the manifest without the session cookie.
+@cache_control(max_age=3600)
+@require_GET
+def manifest(request):
+    """What makes the field page installable: it opens on its own, at the visit list."""
+    start = reverse("field:home")
+    return JsonResponse(
+        {
+            "name": _("Household visits · Digital-technology teams"),
+            "short_name": _("Household visits"),
+            "description": _("Record household visits, even without a signal."),
+            "lang": request.LANGUAGE_CODE,
+            "start_url": start,
+            "scope": start,
+            "id": start,
+            "display": "standalone",
+            "orientation": "portrait",
+            "theme_color": "#b4161b",
+            "background_color": "#f5f7fa",
+            "icons": [
+                {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {
+                    "src": static("img/icon-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
+                {"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -120,6 +120,7 @@ EXPECTED: dict[str, str] = {
     "field:data": "anon:login leader:ok off_a:404 off_b:404 prov:404 admin:404",
     "field:home": "anon:login leader:ok off_a:ok off_b:ok prov:404 admin:ok",
     "field:sw": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
+    "field:manifest": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "healthz": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "home": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "imports:confirm": "anon:login,login leader:404,404 off_a:go,404 off_b:404,go prov:404,404 admin:404,404",
