@@ -110,7 +110,11 @@ def month_figures(*, unit: AdministrativeUnit, month: datetime.date) -> dict:
 
 
 def unit_dashboard(
-    *, unit: AdministrativeUnit, as_of: datetime.date | None = None, user=None
+    *,
+    unit: AdministrativeUnit,
+    as_of: datetime.date | None = None,
+    user=None,
+    status: dict | None = None,
 ) -> dict:
     """What a unit's dashboard shows, read only from the roll-up tables (five queries); with
     ``as_of``, by the structure valid on that day (dashboards.asof)."""
@@ -140,7 +144,7 @@ def unit_dashboard(
         child.reach = _share(child.households_reached, child.households)
     # Ranked by the share of households reached, then by how many were reached.
     children.sort(key=lambda c: (-(c.reach or 0), -c.households_reached, c.unit.search_key))
-    status = refresh_status()
+    status = status or refresh_status()
     periods = trends(unit=unit, subtree=subtree)
     return {
         "figures": own,

@@ -14,8 +14,8 @@ from accounts.menu import first_tasks
 from areas import selectors as area_selectors
 from core import outbox
 
+from . import services
 from .selectors import report_months, scope_figures, unit_dashboard
-from .tasks import rollup
 
 
 def home(request):
@@ -77,6 +77,7 @@ def dashboard_unit(request, pk: int):
     as_of, notice = _as_of(request, unit)
     if notice:
         messages.warning(request, notice)
+    status = services.figures_keep_fresh()
     return render(
         request,
         "dashboards/unit.html",
@@ -85,7 +86,7 @@ def dashboard_unit(request, pk: int):
             "as_of": as_of,
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=unit, user=request.user),
             "report_months": report_months(),
-            **unit_dashboard(unit=unit, as_of=as_of, user=request.user),
+            **unit_dashboard(unit=unit, as_of=as_of, user=request.user, status=status),
         },
     )
 
@@ -95,14 +96,8 @@ def dashboard_unit(request, pk: int):
 def dashboard_refresh(request, pk: int):
     """An officer asks for fresh figures: the roll-up task runs (on a worker when there is
     one; in-process otherwise); the page shows it is running and reloads when done."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from .models import RollupState
-
     unit = area_selectors.get_unit_for_user(user=request.user, pk=pk)
-    RollupState.objects.update_or_create(key="refresh", defaults={"requested_at": timezone.now()})
-    transaction.on_commit(lambda: outbox.send(rollup))
+    services.figures_refresh_request()
     messages.info(request, _("The figures are being recomputed; this page updates when done."))
     return redirect("dashboards:unit", pk=unit.pk)
 
