@@ -88,8 +88,8 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("members", "training", "apps"),
     ),
     Role.AREA_OFFICER: (
-        ("teams", "members", "households", "figures", "training"),
-        ("reports", "units", "apps", "accounts"),
+        ("teams", "members", "households", "figures"),
+        ("training", "reports", "units", "apps", "accounts"),
     ),
     Role.PROVINCE_OFFICER: (
         ("figures", "reports", "teams", "training"),

@@ -33,5 +33,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# PostgreSQL unreachable (restarting): a clear 503 instead of a server error (core.views).
+# The portal's own refusals, in Vietnamese on its layout (JSON under /api/); a database
+# restarting gives a clear 503 instead of a server error (core.views).
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler429 = "core.views.too_many_requests"  # allauth's rate limits answer through it
 handler500 = "core.views.server_error"
