@@ -1,8 +1,8 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .schema import SchemaView
 
 app_name = "api"
 
@@ -19,7 +19,7 @@ router.register("attendance", views.AttendanceViewSet, basename="attendance")
 
 urlpatterns = [
     path("auth/token/", views.AuthTokenCreateApi.as_view(), name="token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", views.api_docs, name="docs"),
     path("", include(router.urls)),
 ]

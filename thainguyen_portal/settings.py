@@ -245,7 +245,8 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Thái Nguyên digital-technology teams API",
+    # ASCII: generated clients name their package after it.
+    "TITLE": "Thai Nguyen digital-technology teams API",
     "DESCRIPTION": (
         "Teams, members, households, citizens, visits and training of the community "
         "digital-technology teams of Thái Nguyên province. Every list is limited to the "
@@ -260,7 +261,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.schema.add_error_responses",
+        "api.schema.postprocess",
     ],
 }
 

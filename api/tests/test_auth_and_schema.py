@@ -94,3 +94,70 @@ def test_the_docs_page_uses_our_own_static_files_and_a_separate_script(client):
     script = client.get(reverse("api:docs") + "?script=")
     assert script.status_code == 200
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+def served_schema(client, language: str | None = None) -> dict:
+    from django.conf import settings
+
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_schema_is_the_same_whatever_the_callers_language(client):
+    from django.test import Client
+
+    english = served_schema(Client(), "en")
+    assert served_schema(Client(), "vi") == english == served_schema(Client())
+    assert english["info"]["title"] == "Thai Nguyen digital-technology teams API"
+
+
+def test_every_name_a_client_generates_identifiers_from_is_ascii(client):
+    import re
+
+    schema = served_schema(client, "vi")
+    identifier = re.compile(r"^[A-Za-z0-9_.-]+$")
+    assert all(identifier.match(name) for name in schema["components"]["schemas"])
+    for methods in schema["paths"].values():
+        for operation in methods.values():
+            assert identifier.match(operation["operationId"])
+            for parameter in operation.get("parameters", []):
+                assert identifier.match(parameter["name"])
+                assert "title" not in parameter["schema"]  # enums would be named after it
+                for value in parameter["schema"].get("enum", []):
+                    assert identifier.match(str(value))
+
+
+def test_each_operation_takes_one_request_content_type_and_documents_its_errors(client):
+    schema = served_schema(client)
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            if "requestBody" in operation:
+                assert list(operation["requestBody"]["content"]) == ["application/json"], path
+            responses = operation["responses"]
+            assert responses["400"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ValidationError"
+            }, (method, path)
+            for status in ("401", "403", "404", "429"):
+                assert responses[status]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/Error"
+                }
+    conflict = schema["paths"]["/api/v1/visits/"]["post"]["responses"]["409"]
+    assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/VisitConflict")
+
+
+def test_fields_every_answer_carries_are_required_in_the_schema(client):
+    schema = served_schema(client)["components"]["schemas"]
+    for name in ("Household", "Member", "Team", "Unit", "Citizen", "PaginatedVisitList"):
+        assert set(schema[name]["required"]) == set(schema[name]["properties"]), name
+    assert "visit" not in schema["VisitConflict"]["required"]  # only when the caller may see it
+
+
+def test_the_token_endpoint_still_takes_a_form_post_as_curl_sends_it(client, leader_a):
+    from conftest import PASSWORD
+
+    response = client.post(reverse("api:token"), {"username": "trungkien", "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.json()["token"]
