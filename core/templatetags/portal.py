@@ -20,16 +20,18 @@ def query_with(context, **changes) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, key: str, label: str, default: str = "") -> str:
-    """A column header that sorts by ``key``, and by ``-key`` when already sorted by it."""
+def sortable_th(context, key: str, label: str, default: str = "", css: str = "") -> str:
+    """A column header that sorts by ``key``, and by ``-key`` when already sorted by it. The
+    ``<th>`` carries ``aria-sort`` (screen readers read it on the header cell, not on a link)."""
     current = context["request"].GET.get("sort", default)
     target = f"-{key}" if current == key else key
     arrow = " ▲" if current == key else " ▼" if current == f"-{key}" else ""
-    aria = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+    sorted_as = "ascending" if current == key else "descending" if current == f"-{key}" else ""
     return format_html(
-        '<a href="{}" aria-sort="{}">{}{}</a>',
+        '<th{}{}><a href="{}">{}{}</a></th>',
+        format_html(' class="{}"', css) if css else "",
+        format_html(' aria-sort="{}"', sorted_as) if sorted_as else "",
         query_with(context, sort=target),
-        aria,
         label,
         arrow,
     )

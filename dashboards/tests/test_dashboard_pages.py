@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -172,3 +173,22 @@ def test_the_status_answer_costs_the_same_few_queries(
     client = client_for(officer_a)
     with django_assert_max_num_queries(3):  # session, user, the two state rows
         assert client.get(reverse("dashboards:status")).json()["refreshing"] is False
+
+
+def test_scripts_are_deferred_and_the_chart_library_loads_only_where_there_are_charts(
+    client_for, province_officer, tree
+):
+    client = client_for(province_officer)
+    home = client.get(reverse("home")).content.decode()
+    assert "chart.umd.min.js" not in home
+    rollup_full()
+    page = client.get(reverse("dashboards:unit", args=[tree.province.pk])).content.decode()
+    assert "chart.umd.min.js" in page
+    for html in (home, page):
+        scripts = re.findall(r"<script src=[^>]*>", html)
+        assert scripts and all(" defer" in script for script in scripts), scripts
+
+
+def test_pages_are_sent_compressed(client_for, officer_a):
+    response = client_for(officer_a).get(reverse("home"), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
