@@ -32,14 +32,19 @@ def _redis() -> None:
     redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
 
 
-@never_cache
-def healthz(request):
+def health_report() -> dict:
+    """``status``: ok, degraded (Redis down: pages work, background work waits) or down (no
+    database), with each component's answer. /healthz and ``manage.py health`` say it."""
     components = {"database": _check(_database)}
     if settings.REDIS_URL:
         components["redis"] = _check(_redis)
     database_ok = components["database"]["ok"]
     everything_ok = all(c["ok"] for c in components.values())
     status = "ok" if everything_ok else ("degraded" if database_ok else "down")
-    return JsonResponse(
-        {"status": status, "components": components}, status=200 if database_ok else 503
-    )
+    return {"status": status, "components": components}
+
+
+@never_cache
+def healthz(request):
+    report = health_report()
+    return JsonResponse(report, status=503 if report["status"] == "down" else 200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,8 +15,6 @@ from .models import ChangeMark, RollupState
 from .rollups import rollup
 from .selectors import refresh_status
 
-# Facts changed longer ago than this and not yet rolled up: the figures are stale.
-MAX_AGE = datetime.timedelta(minutes=1)
 # With a worker, beat rolls up every 5 minutes; figures older than this mean it does not run.
 BEAT_LATE = datetime.timedelta(minutes=11)
 
@@ -35,7 +34,8 @@ def figures_keep_fresh(*, now: datetime.datetime | None = None) -> dict:
     computed_at = status["computed_at"]
     if status["refreshing"]:
         return status
-    if computed_at is not None and computed_at > now - MAX_AGE:
+    max_age = datetime.timedelta(seconds=settings.FIGURES_STALE_AFTER)
+    if computed_at is not None and computed_at > now - max_age:
         return status  # fresh enough; and a page view costs no extra query
     if computed_at is not None and not ChangeMark.objects.exists():
         return status  # nothing changed since

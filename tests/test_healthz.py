@@ -24,3 +24,24 @@ def test_redis_unreachable_is_reported_as_degraded_not_down(client, settings):
     body = answer.json()
     assert body["status"] == "degraded"
     assert body["components"]["redis"] == {"ok": False, "error": "ConnectionError"}
+
+
+def test_the_health_command_passes_while_the_database_answers(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.REDIS_URL = ""
+    out = StringIO()
+    call_command("health", stdout=out)
+    assert '"status": "ok"' in out.getvalue()
+
+
+def test_the_strict_health_command_fails_when_the_broker_is_down(settings):
+    from django.core.management import call_command
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    call_command("health", stdout=open("/dev/null", "w"))  # noqa: SIM115  (degraded: still ok)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("health", "--strict", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert exit_.value.code == 1

@@ -142,6 +142,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Facts changed this many seconds after the figures were computed make a dashboard bring them
+# up to date when it opens (dashboards.services.figures_keep_fresh).
+FIGURES_STALE_AFTER = env.int("FIGURES_STALE_AFTER", default=60)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
