@@ -28,5 +28,6 @@ def test_demo_officer_signs_in_and_sees_the_vietnamese_home_page(live_server, pa
     body = page.locator("main").inner_text()
     assert "Huyện Định Hóa" in body
     assert re.search(r"\b23\b", body)  # 23 communes in 2023
+    page.locator("#main-nav").get_by_text("Thêm").click()  # rarely used items, under "More"
     page.get_by_role("link", name="Đơn vị hành chính", exact=True).first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Huyện Định Hóa"

@@ -56,6 +56,7 @@ def test_a_province_officer_applies_the_2025_reform_and_sees_both_structures(
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(live_server.url + "/")
 
+    page.locator("#main-nav").get_by_text("Thêm").click()  # rarely used items, under "More"
     page.get_by_role("link", name="Đơn vị hành chính", exact=True).click()
     page.get_by_role("link", name="Sắp xếp địa giới hành chính").click()
     page.get_by_label("Tên").fill("Sắp xếp đơn vị hành chính 2025")

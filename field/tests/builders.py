@@ -68,7 +68,7 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("Tên đăng nhập hoặc e-mail").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/field/")  # where a team leader lands
 
 
 def wait_for_service_worker(page, timeout: float = 30_000) -> None:
