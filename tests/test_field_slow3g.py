@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from field.tests.builders import hamlet_with_households, sign_in, wait_for_service_worker
+from field.tests.builders import hamlet_with_households, wait_for_service_worker
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,10 +37,8 @@ def browser_context_args(browser_context_args):
     }
 
 
-def time_to_usable_form(page, url: str) -> float:
-    """From navigation to the visit form open for the first household of the list."""
-    start = time.perf_counter()
-    page.goto(url, wait_until="commit")
+def usable_form(page, start: float) -> float:
+    """Seconds from ``start`` to the visit form open for the first household of the list."""
     page.locator("#list .hh").first.click(timeout=60_000)
     expect(page.locator("#citizens .check").first).to_be_visible()
     return time.perf_counter() - start
@@ -48,16 +46,25 @@ def time_to_usable_form(page, url: str) -> float:
 
 def test_visit_form_becomes_usable_on_slow_3g(live_server, page, leader_a, tree, capsys):
     hamlet_with_households(hamlet=tree.hamlet_a, leader_user=leader_a, households=242)
-    sign_in(page, live_server.url, leader_a.username, PASSWORD)
+    page.goto(live_server.url + "/accounts/login/")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
     cdp.send("Network.emulateNetworkConditions", SLOW_3G)
-    url = live_server.url + "/field/"
 
-    first = time_to_usable_form(page, url)
+    # First load: signing in lands the team leader on the field app, over slow 3G.
+    page.get_by_label("Tên đăng nhập hoặc e-mail").fill(leader_a.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    start = time.perf_counter()
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(live_server.url + "/field/", wait_until="commit", timeout=60_000)
+    first = usable_form(page, start)
     wait_for_service_worker(page, timeout=60_000)
-    repeat = time_to_usable_form(page, url)
+
+    # Repeat load: the shell from the service worker's cache.
+    start = time.perf_counter()
+    page.goto(live_server.url + "/field/", wait_until="commit")
+    repeat = usable_form(page, start)
 
     expect(page.locator("#form-title")).not_to_be_empty()
     with capsys.disabled():
