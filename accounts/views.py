@@ -45,7 +45,7 @@ def user_list(request):
                 u.name,
                 u.email,
                 u.get_role_display(),
-                u.scope_unit.name,
+                u.scope_unit.name if u.scope_unit else "",
                 _("active") if u.is_active else _("deactivated"),
             )
             for u in users.iterator(chunk_size=2000)

@@ -90,6 +90,8 @@ def postprocess(result, generator, request, public):
 class SchemaView(SpectacularAPIView):
     """The schema in English for everyone (titles, descriptions and enum labels)."""
 
+    http_method_names = ["get", "head"]
+
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

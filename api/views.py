@@ -293,6 +293,7 @@ class ApiDocsView(SpectacularSwaggerSplitView):
 
     url_name = "api:schema"
     title = "Thái Nguyên digital-technology teams API"
+    http_method_names = ["get", "head"]  # OPTIONS would try to render the page's metadata
 
     @staticmethod
     def _swagger_ui_resource(filename: str) -> str:

@@ -1,6 +1,7 @@
 """Audit of page and API reads, exports, imports, account changes and denials, decided in one
-place from the route that answered: a new personal-data page is audited by adding its route
-name here (tests/test_permission_matrix.py fails for a route nobody classified)."""
+place from the route that answered, whatever the method: a new personal-data page is audited
+by adding its route name to PERSONAL_ROUTES (tests/test_permission_matrix.py fails for a route
+that shows someone's personal data without leaving an audit row, by any method)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ PERSONAL_ROUTES = {
     "teams:team-detail": "team",
     "teams:member-list": "member",
     "teams:member-edit": "member",
+    "teams:member-retire": "member",
     "citizens:household-list": "household",
     "citizens:household-detail": "household",
     "citizens:household-edit": "household",
+    "citizens:citizen-add": "household",
     "citizens:citizen-list": "citizen",
     "citizens:citizen-edit": "citizen",
     "citizens:citizen-data": "citizen",
@@ -22,6 +25,7 @@ PERSONAL_ROUTES = {
     "citizens:citizen-phone": "citizen",
     "training:course-detail": "trainee",
     "training:session-attendance": "trainee",
+    "training:completion": "trainee",
     "imports:preview": "import",
     "imports:errors": "import",
     "field:home": "household",
@@ -98,7 +102,9 @@ class AuditMiddleware:
                 status=status,
             )
             return
-        if request.method == "GET" and route in PERSONAL_ROUTES:
+        # Any method that answered with the page (GET, HEAD, a POST showing a form again, the
+        # API's OPTIONS): what answered shows personal data, so it is a read.
+        if route in PERSONAL_ROUTES:
             exported = request.GET.get("export") in EXPORT_FORMATS or route in EXPORT_ROUTES
             action = Action.EXPORT if exported else Action.READ
             audit_record(

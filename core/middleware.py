@@ -28,6 +28,24 @@ class VietnameseFirstLocaleMiddleware:
         return response
 
 
+class ServedMethodsMiddleware:
+    """The portal's pages answer GET, HEAD and POST only: any other method (OPTIONS, PUT,
+    PATCH, DELETE, or an invented one) is refused with 405 before a view runs, so no page can
+    be read by a method nobody audits. The API (DRF) answers its own methods itself."""
+
+    SERVED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.SERVED and not request.path.startswith("/api/"):
+            from django.http import HttpResponseNotAllowed
+
+            return HttpResponseNotAllowed(self.SERVED)
+        return self.get_response(request)
+
+
 class NoStoreForSignedInMiddleware:
     """Pages shown to a signed-in user (and API answers) may hold personal data: no browser,
     proxy or shared computer keeps a copy (``Cache-Control: no-store``)."""

@@ -200,11 +200,15 @@ def world(tree, province_officer, officer_a, officer_b, leader_a, admin_user):
         ("B", tree.hamlet_b, tree.district_b, officer_b),
     ):
         team = team_create(hamlet=hamlet)
-        member = member_add(team=team, name=f"Thành viên {side}", joined_on=today)
+        member = member_add(
+            team=team, name=f"Thành viên {side}", joined_on=today, phone=PHONES[side][0]
+        )
         household = Household.objects.create(
             consent_on=CONSENTED, hamlet=hamlet, head_name=f"Chủ hộ {side}"
         )
-        citizen = Citizen.objects.create(household=household, full_name=f"Người {side}")
+        citizen = Citizen.objects.create(
+            household=household, full_name=f"Người {side}", phone=PHONES[side][1]
+        )
         visit = Visit.objects.create(
             client_uuid=uuid.uuid4(),
             content_digest="x",
@@ -272,6 +276,13 @@ def world(tree, province_officer, officer_a, officer_b, leader_a, admin_user):
         },
         "objects": objects,
     }
+
+
+# Phones of side A's and B's member and citizen: personal data a page may show.
+PHONES = {"A": ("0912000111", "0912000222"), "B": ("0913000111", "0913000222")}
+# What only a page showing side A's people would contain.
+PERSONAL_A = ("Người A", "Chủ hộ A", "Thành viên A", "Học viên A", "Tài khoản A", *PHONES["A"])
+METHODS = ("get", "post", "options", "put", "patch", "delete")
 
 
 # Which object each route's pk names (routes without a pk are tried once, as "-").
@@ -418,3 +429,44 @@ def test_the_admin_site_is_for_administrators_only(client, world):
 def test_each_persona_gets_the_expected_answer(client, world, name):
     patterns = routes()[name]
     assert observe(client, name, patterns, world) == EXPECTED[name]
+
+
+def test_every_answer_showing_someones_personal_data_leaves_an_audit_row(client, world):
+    """Whatever the method (a form re-shown by POST, the API's OPTIONS, an export asked for
+    with DELETE…), an answer that shows side A's people is in the audit log; pages refuse
+    the methods they do not serve (405). A new personal-data route fails here until it is
+    audited (audit/middleware.py PERSONAL_ROUTES)."""
+    from audit.models import Action, AuditEvent
+
+    reads = (Action.READ, Action.EXPORT, Action.REVEAL)
+    shown_unaudited, checked = [], 0
+    for name, patterns in routes().items():
+        if name.startswith(ADMIN_PREFIX) or name in ("account_logout", "api:token"):
+            continue
+        kind = PK_KINDS.get(name, "")
+        target = world["objects"]["A"][kind] if kind else None
+        url = _url(name, patterns[0], target)
+        for persona in ("leader", "off_a", "prov", "admin"):
+            client.force_login(world["personas"][persona])
+            for method in METHODS:
+                for query in ("", "?export=csv"):
+                    before = AuditEvent.objects.filter(action__in=reads).count()
+                    response = getattr(client, method)(url + query)
+                    body = b"".join(response) if response.streaming else response.content
+                    text = body.decode(errors="replace")
+                    if response.status_code < 400 and any(m in text for m in PERSONAL_A):
+                        checked += 1
+                        if AuditEvent.objects.filter(action__in=reads).count() == before:
+                            shown_unaudited.append(f"{method.upper()} {url}{query} as {persona}")
+            client.logout()
+    assert checked > 50
+    assert shown_unaudited == [], "\n".join(shown_unaudited)
+
+
+def test_pages_refuse_the_methods_they_do_not_serve(client, world):
+    client.force_login(world["personas"]["off_a"])
+    url = reverse("citizens:citizen-list") + "?export=csv"
+    for method in ("options", "put", "patch", "delete"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, method
+        assert response["Allow"] == "GET, HEAD, POST"
