@@ -11,14 +11,16 @@ from django.shortcuts import redirect
 
 from .models import Role, User
 
-# Whole-province access and administration: a stolen password alone must not be enough.
-MFA_ROLES = (Role.PROVINCE_OFFICER, Role.ADMIN)
-
 
 def requires_mfa(user) -> bool:
+    """Whether the account must use a second factor: whole-province access and administration
+    always (a stolen password alone must not be enough), other roles when MFA_REQUIRED_ROLES
+    names them (an administrator's choice, e.g. area officers)."""
     if not getattr(settings, "MFA_REQUIRED", True) or not user.is_authenticated:
         return False
-    return user.is_superuser or user.role in MFA_ROLES
+    if user.is_superuser:
+        return True
+    return user.role in set(settings.MFA_REQUIRED_ROLES) | {Role.PROVINCE_OFFICER, Role.ADMIN}
 
 
 def has_totp(user) -> bool:

@@ -17,9 +17,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import mixins, status, viewsets
+from rest_framework import serializers as serializers_base
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.fields import CharField
 from rest_framework.parsers import JSONParser
@@ -57,40 +58,68 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TokenObtainThrottle(AnonRateThrottle):
-    """Password guessing through the API is slowed like the login form's."""
+    """Password guessing through the API is slowed per address, on top of the sign-in form's
+    own limits, which the endpoint shares (TokenRequestSerializer)."""
 
     scope = "api-token"
     rate = "10/minute"
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
-    """Username and password; accounts that must use a second factor (province officers,
-    administrators) also send the current code of their authenticator app."""
+class TokenRequestSerializer(serializers_base.Serializer):
+    """Username and password; accounts with a second factor (always province officers and
+    administrators, and anyone who turned one on) also send their authenticator's code.
 
+    The check is the sign-in form's own (allauth's adapter): the same per-account and
+    per-address limits and lockout, the same answer for a wrong password and an unknown or
+    inactive account."""
+
+    username = CharField(label=gettext_lazy("Username"), write_only=True)
+    password = CharField(
+        label=gettext_lazy("Password"), style={"input_type": "password"}, write_only=True
+    )
     code = CharField(
         required=False, allow_blank=True, write_only=True, label=gettext_lazy("Authenticator code")
     )
 
     def validate(self, attrs):
-        from accounts.security import requires_mfa, totp_code_is_valid
+        from allauth.account.adapter import get_adapter
+        from allauth.core import ratelimit
+        from django import forms
 
-        attrs = super().validate(attrs)
-        user = attrs["user"]
-        if requires_mfa(user) and not totp_code_is_valid(user, attrs.get("code", "")):
-            # The same answer as a wrong password: nothing tells a guesser which part failed.
-            raise DrfValidationError(
-                _("Unable to log in with provided credentials."), code="authorization"
+        from accounts.security import has_totp, requires_mfa, totp_code_is_valid
+
+        request = self.context["request"]._request
+        refused = DrfValidationError(
+            _("Unable to log in with provided credentials."), code="authorization"
+        )
+        if not ratelimit.consume(request, action="login"):
+            raise Throttled(wait=60)
+        try:
+            user = get_adapter(request).authenticate(
+                request, username=attrs["username"], password=attrs["password"]
             )
+        except forms.ValidationError as exc:  # too many failed attempts for this account
+            raise Throttled(wait=5 * 60) from exc
+        if user is None or not user.is_active:
+            raise refused
+        if (requires_mfa(user) or has_totp(user)) and not totp_code_is_valid(
+            user, attrs.get("code", "")
+        ):
+            raise refused  # the same answer as a wrong password
+        attrs["user"] = user
         return attrs
 
 
 @extend_schema(
-    request=TokenRequestSerializer,
-    responses={200: serializers.TokenSerializer, 400: OpenApiResponse(description="Wrong login")},
+    request={"application/json": TokenRequestSerializer},
+    responses={200: serializers.TokenSerializer},
     summary="Obtain the API token of an account",
     description=(
-        "Send the username and password; use the token as `Authorization: Token <token>`. "
-        "A wrong password and an unknown or inactive account get the same answer."
+        "Send the username and password (and `code`, the authenticator's current code, for "
+        "accounts with a second factor); use the token as `Authorization: Token <token>`. "
+        "A wrong password and an unknown or inactive account get the same 400; too many "
+        "attempts for the account or from the address, here or on the sign-in page, get 429 "
+        "with `Retry-After`."
     ),
     auth=[],
 )

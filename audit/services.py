@@ -1,15 +1,11 @@
 """Writing audit events. Callers name what happened; who and from where come from the
-request (REMOTE_ADDR: the portal sits behind one known proxy that sets it)."""
+request (core.http.client_ip: REMOTE_ADDR, or the address the trusted proxies saw)."""
 
 from __future__ import annotations
 
+from core.http import client_ip
+
 from .models import Action, AuditEvent
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

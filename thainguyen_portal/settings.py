@@ -27,6 +27,13 @@ SECRET_KEY = env.str(
 CITIZEN_ID_KEY = env.str("CITIZEN_ID_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# How many reverse proxies stand in front of the portal, each appending to X-Forwarded-For.
+# The client's address is the one the outermost of them saw; with 0 (the default: gunicorn
+# reached directly) the header is ignored, whatever a client sends in it. Rate limits, the
+# sign-in lockout (allauth), the API throttles (DRF) and the audit log (core.http.client_ip)
+# all read it with this one rule.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # The workplace's copies of the official unit lists: only a cross-check of the lists the
 # project ships in areas/data (areas/tests/test_reference_data.py).
@@ -194,8 +201,10 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
 }
-# Province officers and administrators must use an authenticator app (TOTP).
+# Province officers and administrators must use an authenticator app (TOTP); any other user
+# may turn one on (/accounts/2fa/); MFA_REQUIRED_ROLES can require it of area officers too.
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["province_officer", "admin"])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tổ CNSCĐ Thái Nguyên"
 MFA_ADAPTER = "accounts.security.MfaAdapter"
@@ -251,6 +260,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Throttles see the client address the way the sign-in does (TRUSTED_PROXY_COUNT).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -168,3 +168,29 @@ def test_without_an_authenticator_the_api_in_the_browser_is_closed_too(client, t
     client.force_login(officer)
     response = client.get(reverse("api:household-list"))
     assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_an_administrator_can_require_a_second_factor_of_area_officers(
+    client_for, officer_a, settings
+):
+    settings.MFA_REQUIRED_ROLES = ["province_officer", "admin", "area_officer"]
+    response = client_for(officer_a).get(reverse("teams:team-list"))
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_area_officers_need_no_second_factor_by_default_but_may_turn_one_on(client_for, officer_a):
+    client = client_for(officer_a)
+    assert client.get(reverse("teams:team-list")).status_code == 200
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("mfa_index")}"' in home  # from their name in the top bar
+    assert client.get(reverse("mfa_index")).status_code == 200
+
+
+def test_the_client_address_is_the_one_the_trusted_proxies_saw(settings, rf):
+    from core.http import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    settings.TRUSTED_PROXY_COUNT = 0  # reached directly: the header is the client's own words
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1  # one proxy: what it appended, not what the client wrote
+    assert client_ip(request) == "203.0.113.7"

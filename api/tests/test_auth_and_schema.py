@@ -57,10 +57,71 @@ def test_the_browser_session_works_too(api_for, world, officer_a):
     assert api_for(officer_a).get(reverse("api:team-list")).status_code == 200
 
 
-def test_password_guessing_for_a_token_is_slowed_down(api, officer_a):
-    statuses = [token_for(api, "dinhhoa", f"guess-{n}").status_code for n in range(11)]
-    assert statuses[:10] == [400] * 10
-    assert statuses[10] == 429
+def test_password_guessing_for_a_token_locks_the_account_as_the_sign_in_form_does(api, officer_a):
+    from conftest import PASSWORD
+
+    statuses = [token_for(api, "dinhhoa", f"guess-{n}").status_code for n in range(6)]
+    assert statuses == [400] * 5 + [429]
+    locked = token_for(api, "dinhhoa", PASSWORD)  # the right password, too late
+    assert locked.status_code == 429 and "token" not in locked.json()
+    assert int(locked["Retry-After"]) > 0
+
+
+def test_a_new_x_forwarded_for_on_each_try_does_not_dodge_the_limits(api, officer_a, leader_a):
+    from conftest import PASSWORD
+
+    statuses = [
+        api.post(
+            reverse("api:token"),
+            {"username": "dinhhoa", "password": f"guess-{n}"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.0.{n}.{n}",
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses[-1] == 429
+    # Other accounts from the same address: the address's own limit, whatever the header.
+    others = [
+        api.post(
+            reverse("api:token"),
+            {"username": f"nobody-{n}", "password": "x"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.1.{n}.{n}",
+        ).status_code
+        for n in range(12)
+    ]
+    assert 429 in others
+    right = api.post(
+        reverse("api:token"),
+        {"username": "trungkien", "password": PASSWORD},
+        format="json",
+        HTTP_X_FORWARDED_FOR="10.9.9.9",
+    )
+    assert right.status_code == 429
+
+
+def test_an_account_locked_on_the_sign_in_page_gets_no_token(client, api, officer_a):
+    from conftest import PASSWORD
+
+    for n in range(5):
+        client.post(reverse("account_login"), {"login": "dinhhoa", "password": f"guess-{n}"})
+    response = token_for(api, "dinhhoa", PASSWORD)
+    assert response.status_code == 429
+    assert "token" not in response.json()
+
+
+def test_a_second_factor_turned_on_by_a_team_leader_is_asked_for_a_token_too(api, leader_a):
+    from accounts.security import totp_now
+    from conftest import PASSWORD, TOTP_SECRET, with_totp
+
+    with_totp(leader_a)
+    assert token_for(api, "trungkien", PASSWORD).status_code == 400
+    response = api.post(
+        reverse("api:token"),
+        {"username": "trungkien", "password": PASSWORD, "code": totp_now(TOTP_SECRET)},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["token"]
 
 
 def test_the_schema_validates_without_warnings(tmp_path):
