@@ -93,6 +93,13 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _api_limits_out_of_the_way(settings):
+    """The API's per-account limits count in the cache, which outlives a test; the tests of
+    the limits set their own (api/tests/test_rate_limits.py)."""
+    settings.API_RATE_LIMITS = {"account": "100000/minute", "token": "100000/minute"}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _celery_in_process():
     """Tasks run in the test process; the worker test talks to a real worker instead."""

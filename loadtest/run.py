@@ -14,6 +14,7 @@ import argparse
 import base64
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -69,6 +70,14 @@ def main() -> int:
         "LOADTEST_ACCOUNTS": str(accounts_file),
         "LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Production mode has secrets of its own (the portal refuses to start without).
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "CITIZEN_ID_KEY": secrets.token_urlsafe(40),
+        # Many simulated users share a few demo accounts: the per-account limits would be
+        # what is measured.
+        "API_RATE_ACCOUNT": "1000000/minute",
+        "API_RATE_TOKEN": "1000000/minute",
     }
     env.pop("REDIS_URL", None)  # one process per worker: the in-process cache is enough here
     bin_dir = Path(sys.executable).parent

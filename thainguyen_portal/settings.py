@@ -262,6 +262,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Throttles see the client address the way the sign-in does (TRUSTED_PROXY_COUNT).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.AccountRateThrottle",
+        "api.throttles.TokenRateThrottle",
+    ],
+}
+# Requests per account and per API token (reads and writes together); a field app sending a
+# day's visits at once stays far below. Exceeding answers 429 with Retry-After.
+API_RATE_LIMITS = {
+    "account": env.str("API_RATE_ACCOUNT", default="240/minute"),
+    "token": env.str("API_RATE_TOKEN", default="240/minute"),
 }
 
 SPECTACULAR_SETTINGS = {
