@@ -143,6 +143,11 @@ def parse_consent(value: object, *, today: datetime.date) -> datetime.date | Non
     return day
 
 
+# A malformed number and the number of someone registered outside the officer's area get the
+# same answer: anything else would say that the person is registered somewhere.
+ID_REFUSED = gettext_lazy("check the citizen ID number (CCCD): 12 digits, the person's own")
+
+
 def parse_id_number(value: object) -> str:
     """The 12 digits of a citizen ID number. Excel keeps a number typed without quotes as a
     number and drops its leading zeros (019… → 19…): those are put back."""
@@ -152,7 +157,7 @@ def parse_id_number(value: object) -> str:
         return services.normalize_id_number(value)
     except ValidationError:
         # The number itself is not repeated in the message: it is personal data.
-        raise ValueError(_("not a 12-digit citizen ID number (CCCD)")) from None
+        raise ValueError(str(ID_REFUSED)) from None
 
 
 def parse_count(value: object, *, low: int, high: int) -> int | None:
@@ -255,7 +260,10 @@ class HouseholdImporter:
             by_name.setdefault(key, []).append(citizen)
         digests = {p["digest"] for _item, p in parsed_rows if p.get("digest")}
         by_digest = {
-            c.id_number_digest: c for c in Citizen.objects.filter(id_number_digest__in=digests)
+            c.id_number_digest: c
+            for c in Citizen.objects.filter(id_number_digest__in=digests).select_related(
+                "household__hamlet"
+            )
         }
 
         groups: dict[tuple, _Group] = {}
@@ -302,9 +310,14 @@ class HouseholdImporter:
                 if citizen is not None and (
                     household is None or citizen.household_id != household.pk
                 ):
+                    # Outside the officer's area, the answer of any unusable number (no
+                    # hint that the person is registered somewhere, nor where).
+                    visible = citizen.household.hamlet.path.startswith(self.unit.path)
                     item.fail(
                         col("id_number"),
-                        _("this citizen ID number is already registered in another household"),
+                        _("this citizen ID number is already registered in another household")
+                        if visible
+                        else str(ID_REFUSED),
                     )
                     continue
                 if citizen is None and household is not None:

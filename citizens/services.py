@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import policies
 from areas.models import AdministrativeUnit, Level
@@ -32,6 +33,16 @@ MIN_BIRTH_YEAR = 1900
 MAX_MEMBERS = 60  # the database's plausibility limit (household_member_count_plausible)
 MAX_SMARTPHONES = 60  # household_smartphones_plausible
 _ID_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+# The one answer for a number that cannot be recorded: malformed, or already the number of
+# someone outside what the user sees. Telling those apart would tell anyone who types a number
+# whether that person is registered somewhere in the province (an oracle).
+ID_NUMBER_REFUSED = gettext_lazy("Check the citizen ID number (CCCD): 12 digits, the person's own.")
+
+
+def _id_number_refused() -> ValidationError:
+    return ValidationError({"id_number": ID_NUMBER_REFUSED}, code="invalid_id_number")
 
 
 # --- citizen ID numbers ------------------------------------------------------------------------
@@ -53,10 +64,7 @@ def normalize_id_number(raw: object) -> str:
     if not text:
         return ""
     if not (text.isascii() and text.isdigit() and len(text) == ID_NUMBER_LENGTH):
-        raise ValidationError(
-            {"id_number": _("A citizen ID number (CCCD) has exactly 12 digits.")},
-            code="invalid_id_number",
-        )
+        raise _id_number_refused()
     return text
 
 
@@ -77,15 +85,15 @@ def _check_id_not_registered(citizen: Citizen) -> None:
     )
     if other is None:
         return
-    # Name the place only when it is the citizen's own hamlet: whoever edits this household
-    # sees that hamlet anyway. Elsewhere may be outside their area, so it stays unnamed.
+    # Say so only when it is the citizen's own hamlet: whoever edits this household sees that
+    # hamlet anyway. Elsewhere may be outside their area: the answer is that of any number
+    # that cannot be recorded, with no hint that the person exists, nor where.
     if other.household.hamlet_id == citizen.household.hamlet_id:
         message = _("This citizen ID number is already registered in %(hamlet)s.") % {
             "hamlet": citizen.household.hamlet.name
         }
-    else:
-        message = _("This citizen ID number is already registered in another area.")
-    raise ValidationError({"id_number": message}, code="duplicate_id_number")
+        raise ValidationError({"id_number": message}, code="duplicate_id_number")
+    raise _id_number_refused()
 
 
 # --- shared checks -----------------------------------------------------------------------------
@@ -281,9 +289,7 @@ def _save_citizen(citizen: Citizen, *, adds_personal_data: bool = True) -> Citiz
         with transaction.atomic():
             citizen.save()
     except IntegrityError as exc:  # the same number stored meanwhile by another request
-        raise ValidationError(
-            {"id_number": _("This citizen ID number is already registered in another area.")}
-        ) from exc
+        raise _id_number_refused() from exc
     return citizen
 
 

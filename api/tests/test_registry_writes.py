@@ -89,3 +89,22 @@ def test_a_bad_citizen_id_number_is_a_field_error(api_for, world, leader_a):
     response = api_for(leader_a).post("/api/v1/citizens/", body, format="json")
     assert response.status_code == 400
     assert set(response.json()) == {"id_number"}
+
+
+def test_a_number_registered_in_another_area_answers_as_a_bad_number_does(
+    api_for, world, leader_a, officer_b
+):
+    from citizens import services
+
+    services.citizen_create(
+        household=world.household_b, full_name="Hà Thị Mai", id_number="019185004242"
+    )
+    api = api_for(leader_a)
+
+    def answer(number: str):
+        body = {"household": world.household_a.pk, "full_name": "Hà Thị Lan", "id_number": number}
+        response = api.post("/api/v1/citizens/", body, format="json")
+        return response.status_code, response.json()
+
+    # Registered in district B (outside the leader's area) vs. not a number at all: no oracle.
+    assert answer("019185004242") == answer("123")

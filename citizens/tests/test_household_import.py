@@ -237,7 +237,7 @@ def test_bad_rows_are_named_with_row_column_and_reason_and_nothing_else_changes(
     assert errors_of(plan) == {
         FIRST + 4: [("SĐT", str(InvalidPhone("12345")))],
         FIRST + 5: [("Ngày sinh", f"“1850” is not a plausible year of birth (1900–{this_year})")],
-        FIRST + 6: [("Số CCCD", "not a 12-digit citizen ID number (CCCD)")],
+        FIRST + 6: [("Số CCCD", "check the citizen ID number (CCCD): 12 digits, the person's own")],
         FIRST + 7: [
             ("Số CCCD", "this citizen ID number is already registered in another household")
         ],
@@ -368,3 +368,21 @@ def test_people_of_a_household_without_consent_are_refused_row_by_row(officer_a,
     without = Household.objects.get(head_name="Lưu Văn Bình")
     assert without.consent_on is None and not without.citizens.exists()
     assert Citizen.objects.get().full_name == "Ma Văn Sơn"
+
+
+def test_a_number_registered_outside_the_officers_area_is_refused_like_a_malformed_one(
+    officer_a, tree
+):
+    elsewhere = services.household_create(
+        consent_on=CONSENTED, hamlet=tree.hamlet_b, head_name="Hà Văn Tuấn"
+    )
+    services.citizen_create(household=elsewhere, full_name="Hà Văn Tuấn", id_number="019070009999")
+    household = ["Thị trấn Chợ Chu", "Tổ dân phố Trung Kiên", "Lưu Văn Bình", "Số 12", 3, 2]
+    rows = [
+        [1, *household, "Lưu Văn Bình", "1970", "Nam", "", "019070009999", "x"],
+        [2, *household, "Lưu Thị Hoa", "1972", "Nữ", "", "0190700", "x"],
+    ]
+    _importer, plan = make_plan(officer_a, tree.district_a, workbook(HEADERS, rows))
+    errors = errors_of(plan)
+    assert errors[FIRST] == errors[FIRST + 1]  # registered elsewhere, malformed: one answer
+    assert "Đại Từ" not in str(errors) and "Sơn Tập" not in str(errors)

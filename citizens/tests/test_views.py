@@ -422,7 +422,7 @@ def test_citizen_form_errors_keep_what_was_typed(client_for, officer_a, househol
     assert 'value="Lưu Thị Mai"' in html and 'value="0388 111 222"' in html
     assert 'value="1850"' in html
     # The service stops at the first problem it finds; the ID number is checked first.
-    assert "Số CCCD gồm đúng 12 chữ số." in html
+    assert "Kiểm tra lại số CCCD: đủ 12 chữ số, đúng của người này." in html
     assert household_a.citizens.count() == 2
 
 
