@@ -47,19 +47,43 @@ class ServedMethodsMiddleware:
 
 
 class NoStoreForSignedInMiddleware:
-    """Pages shown to a signed-in user (and API answers) may hold personal data: no browser,
-    proxy or shared computer keeps a copy (``Cache-Control: no-store``)."""
+    """What a browser, a proxy or a shared computer may keep.
+
+    Pages shown to a signed-in user (and API answers) may hold personal data: nobody keeps a
+    copy (``no-store``). Signing out asks the browser to forget this site's cache and storage
+    (``Clear-Site-Data``: the field app's offline copy of the households included). The public
+    pages (home, the teams directory), which hold no personal data and no form token, may be
+    kept a few minutes by anyone."""
+
+    PUBLIC_ROUTES = {"home", "directory"}
+    PUBLIC_MAX_AGE = 300
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
-            from django.utils.cache import patch_cache_control
+        from django.utils.cache import patch_cache_control
 
+        signed_in_before = getattr(request, "user", None) and request.user.is_authenticated
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        route = match.view_name if match else ""
+        user = getattr(request, "user", None)
+        if route == "account_logout" and request.method == "POST":
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        if (
+            (user is not None and user.is_authenticated)
+            or signed_in_before
+            or (request.path.startswith("/api/"))
+        ):
             patch_cache_control(response, no_store=True, private=True)
+        elif (
+            route in self.PUBLIC_ROUTES
+            and request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not response.cookies
+        ):
+            patch_cache_control(response, public=True, max_age=self.PUBLIC_MAX_AGE)
         return response
 
 

@@ -78,3 +78,29 @@ def server_error(request, *args, **kwargs):
     if _wants_json(request):
         return JsonResponse({"detail": _("Server error; it has been logged.")}, status=500)
     return django_server_error(request, *args, **kwargs)
+
+
+def language(request, code: str):
+    """The VI/EN switch: remembers the choice in the language cookie and goes back. A link,
+    not a form, so public pages carry no CSRF token and can be cached (a language is no
+    secret to forge)."""
+    from django.conf import settings
+    from django.http import Http404, HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    back = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    response = HttpResponseRedirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response

@@ -136,6 +136,7 @@ EXPECTED: dict[str, str] = {
     "mfa_reauthenticate": "anon:login leader:go off_a:go off_b:go prov:ok admin:ok",
     "mfa_view_recovery_codes": "anon:login leader:404 off_a:404 off_b:404 prov:404 admin:404",
     "set_language": "anon:go leader:go off_a:go off_b:go prov:go admin:go",
+    "language": "anon:go leader:go off_a:go off_b:go prov:go admin:go",
     "teams:member-add": "anon:login,login leader:403,403 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
     "teams:member-edit": "anon:login,login leader:403,403 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
     "teams:member-list": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
@@ -339,6 +340,7 @@ FIXED_KWARGS = {
     "format": "json",
     "key": "nope",
     "uidb36": "0",
+    "code": "en",
 }
 IMPORT_KINDS = {"imports:upload": {"kind": "roster"}}
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core.health import healthz
+from core.views import language
 from dashboards.views import home
 from teams.views import directory as team_directory
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]
 
