@@ -107,6 +107,7 @@ class AuditMiddleware:
         if route in PERSONAL_ROUTES:
             exported = request.GET.get("export") in EXPORT_FORMATS or route in EXPORT_ROUTES
             action = Action.EXPORT if exported else Action.READ
+            full = exported and request.GET.get("numbers") == "full"
             audit_record(
                 action=Action.REVEAL if route in REVEAL_ROUTES else action,
                 request=request,
@@ -114,4 +115,5 @@ class AuditMiddleware:
                 object_type=PERSONAL_ROUTES[route],
                 object_id=object_id,
                 status=status,
+                detail="full numbers" if full else "",
             )

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from areas import selectors as area_selectors
-from core.exports import export_response, wants_export
+from core.exports import export_phone, export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 from core.phones import mask_phone
@@ -197,7 +197,7 @@ def citizen_list(request):
                 c.full_name,
                 c.birth_year,
                 c.get_sex_display(),
-                c.phone,
+                export_phone(request, c.phone),
             )
             for c in citizens.iterator(chunk_size=2000)
         )

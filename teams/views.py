@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from areas import selectors as area_selectors
-from core.exports import export_response, wants_export
+from core.exports import export_phone, export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 from core.search import search_text
@@ -114,7 +114,7 @@ def team_detail(request, pk: int):
         rows = (
             (
                 m.name,
-                m.phone,
+                export_phone(request, m.phone),
                 m.get_role_display(),
                 m.get_affiliation_display(),
                 m.joined_on,
@@ -231,7 +231,7 @@ def member_list(request):
                 m.team.hamlet.parent.name,
                 m.team.hamlet.name,
                 m.name,
-                m.phone,
+                export_phone(request, m.phone),
                 m.get_role_display(),
                 m.get_affiliation_display(),
                 m.joined_on,

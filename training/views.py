@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.exports import export_response, wants_export
+from core.exports import export_phone, export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 from core.search import TOKEN_FIELD as SEARCH_TOKEN
@@ -138,7 +138,14 @@ def course_detail(request, pk: int):
             _("Completed on"),
         ]
         rows = (
-            (t.name, t.phone, t.workplace, t.unit.name, t.attended_count, t.completed_on)
+            (
+                t.name,
+                export_phone(request, t.phone),
+                t.workplace,
+                t.unit.name,
+                t.attended_count,
+                t.completed_on,
+            )
             for t in trainees.iterator(chunk_size=2000)
         )
         return export_response(request, f"hoc-vien-khoa-{course.pk}", headers, rows)

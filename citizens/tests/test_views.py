@@ -534,22 +534,33 @@ def test_the_citizens_list_does_not_grow_in_queries_with_the_data(
     assert response.context["page"].paginator.count == 64
 
 
-def test_the_citizens_export_has_full_phones_but_never_the_id_number(
+def test_the_citizens_export_masks_phones_as_the_list_does_and_never_has_the_id_number(
     client_for, officer_a, household_a
 ):
     client = client_for(officer_a)
     url = reverse("citizens:citizen-list")
     response = client.get(url, {"export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert "0912345678" in text
+    assert "0912345678" not in text and "0912•••678" in text
     assert ID_NUMBER not in text and "7799" not in text
-    response = client.get(url, {"export": "xlsx"})
+
+
+def test_full_phone_numbers_are_exported_only_when_asked_and_the_audit_log_says_so(
+    client_for, officer_a, household_a
+):
+    from audit.models import Action, AuditEvent
+
+    client = client_for(officer_a)
+    url = reverse("citizens:citizen-list")
+    response = client.get(url, {"export": "xlsx", "numbers": "full"})
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 3
     values = {str(v) for row in rows for v in row}
     assert "0912345678" in values and not any("7799" in v for v in values)
     assert Citizen.objects.count() == 2
+    event = AuditEvent.objects.get(action=Action.EXPORT, route="citizens:citizen-list")
+    assert event.detail == "full numbers"
 
 
 def test_consent_cannot_be_withdrawn_while_members_are_identifiable(

@@ -375,3 +375,16 @@ def test_the_public_directory_hides_the_phone_of_a_leader_who_did_not_agree(clie
     services.member_add(team=team, name="Lưu Văn Bình", phone="0912345678", role=MemberRole.LEADER)
     html = client.get(reverse("directory"), {"q": "trung kien"}, follow=True).content.decode()
     assert "Lưu Văn Bình" in html and "0912345678" not in html
+
+
+def test_member_exports_mask_phones_unless_full_numbers_are_asked_for(client_for, officer_a, tree):
+    from teams import services as team_services
+
+    team = team_services.team_create(hamlet=tree.hamlet_a)
+    team_services.member_add(team=team, name="Đặng Thị Mai", phone="0912000002")
+    client = client_for(officer_a)
+    for url in (reverse("teams:member-list"), reverse("teams:team-detail", args=[team.pk])):
+        masked = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode()
+        assert "0912•••002" in masked and "0912000002" not in masked
+        full = client.get(url, {"export": "csv", "numbers": "full"})
+        assert "0912000002" in b"".join(full.streaming_content).decode()

@@ -289,7 +289,11 @@ def test_the_trainees_of_a_course_export_to_excel_and_csv(
     rows = sheet_rows(client.get(url("course-detail", course_a.pk), {"export": "xlsx"}).getvalue())
     assert rows[0][0] == "Họ và tên"  # "Full name", already translated
     assert ["Hoàng Văn Đức", None, "VNPT Định Hóa", "Huyện Định Hóa", 0, None] in rows
-    assert ["Lưu Văn Bình", "0912345678", None, "Huyện Định Hóa", 1, None] in rows
+    assert ["Lưu Văn Bình", "0912•••678", None, "Huyện Định Hóa", 1, None] in rows  # masked
+    full = client.get(url("course-detail", course_a.pk), {"export": "xlsx", "numbers": "full"})
+    assert ["Lưu Văn Bình", "0912345678", None, "Huyện Định Hóa", 1, None] in sheet_rows(
+        full.getvalue()
+    )
     text = streamed(client.get(url("course-detail", course_a.pk), {"export": "csv"}))
     assert "Nguyễn Thị Hằng,,,Xã Bảo Cường,0," in text
 
