@@ -131,7 +131,7 @@ class MemberFilterSet(django_filters.FilterSet):
     )
     joined_from = date_from("joined_on")
     joined_to = date_to("joined_on")
-    search = SearchFilter()
+    private_search = "search_key"  # by POST only (api.views.PrivateSearchMixin)
 
     class Meta:
         model = TeamMember
@@ -141,7 +141,7 @@ class MemberFilterSet(django_filters.FilterSet):
 class HouseholdFilterSet(django_filters.FilterSet):
     unit = unit_filter("hamlet")
     hamlet = IdFilter(field_name="hamlet", label=_("Hamlet id"))
-    search = SearchFilter()
+    private_search = "search_key"
 
     class Meta:
         model = Household
@@ -153,7 +153,7 @@ class CitizenFilterSet(django_filters.FilterSet):
     hamlet = IdFilter(field_name="household__hamlet", label=_("Hamlet id"))
     household = IdFilter(field_name="household", label=_("Household id"))
     sex = django_filters.ChoiceFilter(choices=Sex.choices)
-    search = SearchFilter()
+    private_search = "search_key"
 
     class Meta:
         model = Citizen
@@ -177,9 +177,7 @@ class VisitFilterSet(django_filters.FilterSet):
     team = IdFilter(field_name="team", label=_("Team id"))
     visited_from = date_from("visited_on")
     visited_to = date_to("visited_on")
-    search = SearchFilter(
-        "household__search_key", label=_("Head of household or address (accents ignored)")
-    )
+    private_search = "household__search_key"  # head of household or address
 
     class Meta:
         model = Visit
@@ -204,7 +202,7 @@ class AttendanceFilterSet(django_filters.FilterSet):
     trainee = IdFilter(field_name="trainee", label=_("Trainee id"))
     held_from = date_from("session__held_on")
     held_to = date_to("session__held_on")
-    search = SearchFilter("trainee__search_key", label=_("Trainee name (accents ignored)"))
+    private_search = "trainee__search_key"
 
     class Meta:
         model = Attendance

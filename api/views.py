@@ -20,10 +20,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as serializers_base
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.fields import CharField
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -33,6 +34,7 @@ from areas.models import AdministrativeUnit
 from citizens import services as citizen_services
 from citizens.models import Assistance, Visit
 from citizens.selectors import citizens_for_user, households_for_user
+from core.text import fold
 from teams.selectors import members_for_user, teams_for_user
 from training.models import Attendance, Course
 from training.selectors import courses_for_user
@@ -52,6 +54,70 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated]
     pagination_class = ApiPagination
     filter_backends = [DjangoFilterBackend]
+
+
+class SearchRequestSerializer(serializers_base.Serializer):
+    search = CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Words matched without accents or case: “lưu bình”, “luu binh”."),
+    )
+
+
+class PrivateSearchMixin:
+    """Lists of people are searched by POST to ``…/search/``: names and phones travel in the
+    body, never in a URL that proxies and servers write to their access logs. The other
+    filters and the page stay in the query string; a ``?search=`` there is refused (400)."""
+
+    def get_permissions(self):
+        if self.action == "search":  # a read, whoever may read the list
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    def list(self, request, *args, **kwargs):
+        if "search" in request.query_params:
+            raise DrfValidationError(
+                {
+                    "search": [
+                        _(
+                            "Search for people by POST to %(url)s: names and phones must not "
+                            "be in a URL."
+                        )
+                        % {"url": request.path.rstrip("/") + "/search/"}
+                    ]
+                }
+            )
+        return super().list(request, *args, **kwargs)
+
+    # JSON (as the schema says), or a form as curl -d / -F sends it.
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="search",
+        parser_classes=[JSONParser, FormParser, MultiPartParser],
+    )
+    def search(self, request, *args, **kwargs):
+        data = _validated(SearchRequestSerializer, request)
+        queryset = self.filter_queryset(self.get_queryset())
+        key = fold(data["search"])
+        if key:
+            field = self.filterset_class.private_search
+            queryset = queryset.filter(**{f"{field}__contains": key})
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+def private_search_schema(serializer_class) -> dict:
+    """The schema of a list's POST search: the list's own filters, answer and errors."""
+    return {
+        "search": extend_schema(
+            request=SearchRequestSerializer,
+            responses={200: serializer_class(many=True)},
+            summary="Search (by POST: the words stay out of URLs)",
+        )
+    }
 
 
 # --- Auth ----------------------------------------------------------------------------------
@@ -151,7 +217,8 @@ class TeamViewSet(ScopedReadOnlyViewSet):
         return teams_for_user(user=self.request.user)
 
 
-class MemberViewSet(ScopedReadOnlyViewSet):
+@extend_schema_view(**private_search_schema(serializers.MemberSerializer))
+class MemberViewSet(PrivateSearchMixin, ScopedReadOnlyViewSet):
     """Team members, current and former (``current=true`` for the current ones)."""
 
     serializer_class = serializers.MemberSerializer
@@ -181,7 +248,8 @@ class CourseViewSet(ScopedReadOnlyViewSet):
         return courses_for_user(user=self.request.user)
 
 
-class AttendanceViewSet(ScopedReadOnlyViewSet):
+@extend_schema_view(**private_search_schema(serializers.AttendanceSerializer))
+class AttendanceViewSet(PrivateSearchMixin, ScopedReadOnlyViewSet):
     """Who attended which session, within the courses the user may see."""
 
     serializer_class = serializers.AttendanceSerializer
@@ -203,9 +271,10 @@ class AttendanceViewSet(ScopedReadOnlyViewSet):
     create=extend_schema(
         request=serializers.HouseholdCreateSerializer,
         responses={201: serializers.HouseholdSerializer},
-    )
+    ),
+    **private_search_schema(serializers.HouseholdSerializer),
 )
-class HouseholdViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class HouseholdViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     parser_classes = [JSONParser]
     serializer_class = serializers.HouseholdSerializer
     filterset_class = filters.HouseholdFilterSet
@@ -228,9 +297,10 @@ class HouseholdViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     create=extend_schema(
         request=serializers.CitizenCreateSerializer,
         responses={201: serializers.CitizenSerializer},
-    )
+    ),
+    **private_search_schema(serializers.CitizenSerializer),
 )
-class CitizenViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class CitizenViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Citizens; the phone is masked and the citizen ID number shown only by its last digits."""
 
     parser_classes = [JSONParser]
@@ -277,9 +347,10 @@ class CitizenViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                 description="This client_uuid was used for a visit with other content.",
             ),
         },
-    )
+    ),
+    **private_search_schema(serializers.VisitSerializer),
 )
-class VisitViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class VisitViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     parser_classes = [JSONParser]
     serializer_class = serializers.VisitSerializer
     filterset_class = filters.VisitFilterSet

@@ -41,6 +41,11 @@ PERSONAL_ROUTES = {
     "api:visit-detail": "visit",
     "api:attendance-list": "trainee",
     "api:attendance-detail": "trainee",
+    "api:member-search": "member",
+    "api:household-search": "household",
+    "api:citizen-search": "citizen",
+    "api:visit-search": "visit",
+    "api:attendance-search": "trainee",
     "dashboards:report-download": "report",
 }
 # Successful POSTs that change who may do what, or bring data in.

@@ -163,14 +163,22 @@ def test_the_hamlet_filter(api_for, tree, world, province_officer):
     assert ids(client.get(list_url("visit"), hamlet)) == {world.visit_b.pk}
 
 
+def search(client, kind: str, text: str, **filters):
+    """People are searched by POST (the words stay out of URLs and access logs)."""
+    url = list_url(kind).rstrip("/") + "/search/"
+    if filters:
+        url += "?" + "&".join(f"{k}={v}" for k, v in filters.items())
+    return client.post(url, {"search": text}, format="json")
+
+
 def test_search_ignores_accents_and_case(api_for, world, province_officer):
     client = api_for(province_officer)
-    assert ids(client.get(list_url("household"), {"search": "LUU van"})) == {world.household_a.pk}
-    assert ids(client.get(list_url("citizen"), {"search": "hanh"})) == {world.citizen_a.pk}
-    assert ids(client.get(list_url("member"), {"search": "dang thi"})) == {world.member_a.pk}
+    assert ids(search(client, "household", "LUU van")) == {world.household_a.pk}
+    assert ids(search(client, "citizen", "hanh")) == {world.citizen_a.pk}
+    assert ids(search(client, "member", "dang thi")) == {world.member_a.pk}
     assert ids(client.get(list_url("course"), {"search": "dai tu"})) == {world.course_b.pk}
-    assert ids(client.get(list_url("visit"), {"search": "ha van"})) == {world.visit_b.pk}
-    assert ids(client.get(list_url("attendance"), {"search": "tran"})) == {world.attendance_b.pk}
+    assert ids(search(client, "visit", "ha van")) == {world.visit_b.pk}
+    assert ids(search(client, "attendance", "tran")) == {world.attendance_b.pk}
     units = ids(client.get(list_url("unit"), {"search": "dinh hoa"}))
     assert world.team_a.hamlet.parent.parent_id in units
 
@@ -218,3 +226,32 @@ def test_lists_are_paginated_with_a_page_size_of_at_most_200(api_for, world, off
     from rest_framework.request import Request
 
     assert ApiPagination().get_page_size(Request(request)) == 200
+
+
+@pytest.mark.parametrize("kind", ["household", "citizen", "member", "visit", "attendance"])
+def test_people_are_never_searched_in_a_url(api_for, world, province_officer, kind):
+    response = api_for(province_officer).get(list_url(kind), {"search": "luu"})
+    assert response.status_code == 400
+    assert "/search/" in response.json()["search"][0]
+
+
+def test_a_search_keeps_the_lists_other_filters_and_its_scope_and_is_audited(
+    api_for, world, officer_a
+):
+    from audit.models import Action, AuditEvent
+
+    client = api_for(officer_a)
+    assert ids(search(client, "citizen", "")) == {world.citizen_a.pk}  # never district B's
+    assert ids(search(client, "citizen", "ha van")) == set()  # B's Hà Văn Tuấn: out of scope
+    assert ids(search(client, "household", "luu", hamlet=world.household_a.hamlet_id)) == {
+        world.household_a.pk
+    }
+    assert AuditEvent.objects.filter(action=Action.READ, route="api:citizen-search").count() == 2
+
+
+def test_a_province_officer_may_search_households_though_not_add_them(
+    api_for, world, province_officer
+):
+    client = api_for(province_officer)
+    assert search(client, "household", "luu").status_code == 200
+    assert client.post(list_url("household"), {}, format="json").status_code == 403
