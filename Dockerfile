@@ -2,9 +2,11 @@
 # Runs as the unprivileged user "portal"; the migrations run once, as their own service.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-# gettext compiles the .po files; pango is what WeasyPrint draws PDF reports with.
+# gettext compiles the .po files; pango is what WeasyPrint draws PDF reports with; gnupg
+# encrypts backups and postgresql-client makes them (manage.py backup / restore).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 \
+      gnupg postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 portal \
  && useradd --system --uid 10001 --gid portal --home-dir /app --shell /usr/sbin/nologin portal

@@ -74,12 +74,13 @@ vendor:
 	sed -i '/^\/\/# sourceMappingURL=/d' static/vendor/chart.js/chart.umd.min.js tests/vendor/axe-core/axe.min.js
 
 # PostgreSQL backups (pg_dump custom format) into var/backups/, and back:
-#   make backup                 make restore FILE=var/backups/portal-….dump [INTO=postgres://…]
+#   make backup                 make restore FILE=var/backups/portal-….dump.gpg [INTO=postgres://…]
+# (BACKUP_KEY set: the files are encrypted with it, and restore checks it opens them)
 backup: install
 	$(MANAGE) backup $(FILE)
 
 restore: install
-	@test -n "$(FILE)" || { echo "make restore FILE=var/backups/portal-….dump [INTO=postgres://…]"; exit 1; }
+	@test -n "$(FILE)" || { echo "make restore FILE=var/backups/portal-….dump.gpg [INTO=postgres://…]"; exit 1; }
 	$(MANAGE) restore $(FILE) $(if $(INTO),--into $(INTO))
 
 # Needs DATABASE_URL=postgres://…; works in its own <name>_load database.

@@ -4,12 +4,14 @@ rows, checked by counts and a checksum of key tables."""
 from __future__ import annotations
 
 import hashlib
+import stat
+import subprocess
 import uuid
 from io import StringIO
 
 import psycopg
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from tests.consent import CONSENTED
@@ -39,7 +41,7 @@ def fingerprint(conn) -> dict[str, tuple[int, str]]:
 
 
 def test_a_backup_restored_into_a_scratch_database_has_the_same_rows(
-    require_postgres, tmp_path, tree, leader_a
+    require_postgres, tmp_path, tree, leader_a, settings
 ):
     import datetime
 
@@ -67,18 +69,33 @@ def test_a_backup_restored_into_a_scratch_database_has_the_same_rows(
             visit=visit, citizen=citizen, app=vneid, outcome=vneid.outcomes.first()
         )
     AuditEvent.objects.create(actor="x", action="read")
+    settings.BACKUP_KEY = "a passphrase kept apart from the backups"
     out = StringIO()
-    dump = tmp_path / "portal.dump"
+    dump = tmp_path / "portal.dump.gpg"
     call_command("backup", str(dump), stdout=out)
     assert dump.stat().st_size > 0 and "Backup written" in out.getvalue()
+    # Readable by its owner only, and by nobody without the key.
+    assert stat.S_IMODE(dump.stat().st_mode) == 0o600
+    content = dump.read_bytes()
+    assert not content.startswith(b"PGDMP") and b"H\xc3\xa0 V\xc4\x83n" not in content
+    listed = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True)
+    assert listed.returncode != 0
 
-    settings = connection.settings_dict
-    host, port = settings["HOST"] or "localhost", settings["PORT"] or 5432
-    base = f"postgresql://{settings['USER']}@{host}:{port}"
+    db = connection.settings_dict
+    host, port = db["HOST"] or "localhost", db["PORT"] or 5432
+    base = f"postgresql://{db['USER']}@{host}:{port}"
     scratch = f"restore_check_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{scratch}"')
     try:
+        settings.BACKUP_KEY = "not the key"
+        with pytest.raises(CommandError, match="BACKUP_KEY does not open this file"):
+            call_command("restore", str(dump), "--into", f"{base}/{scratch}", stdout=StringIO())
+        with psycopg.connect(f"{base}/{scratch}") as untouched:
+            assert untouched.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchone() == (0,)
+        settings.BACKUP_KEY = "a passphrase kept apart from the backups"
         call_command("restore", str(dump), "--into", f"{base}/{scratch}", stdout=StringIO())
         with psycopg.connect(f"{base}/{scratch}") as restored:
             copy = fingerprint(restored)
@@ -88,3 +105,10 @@ def test_a_backup_restored_into_a_scratch_database_has_the_same_rows(
     finally:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
+def test_no_backup_is_written_without_a_key(require_postgres, tmp_path, settings, db):
+    settings.BACKUP_KEY = ""
+    with pytest.raises(CommandError, match="BACKUP_KEY is not set"):
+        call_command("backup", str(tmp_path / "x.dump.gpg"), stdout=StringIO())
+    assert not (tmp_path / "x.dump.gpg").exists()

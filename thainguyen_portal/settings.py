@@ -251,6 +251,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# The passphrase backups are encrypted with (make backup / restore): keep it apart from them.
+BACKUP_KEY = env.str("BACKUP_KEY", default="")
 
 # --- API (built out in the field-visits issue).
 REST_FRAMEWORK = {
