@@ -7,7 +7,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test lint format worker migrations-check bench vendor backup restore loadtest
+.PHONY: help install messages run test lint format worker migrations-check bench vendor backup restore pitr-drill loadtest
 
 help:
 	@echo "make run      set up everything (venv, install, migrate, demo data) and serve on :$(PORT)"
@@ -82,6 +82,11 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "make restore FILE=var/backups/portal-….dump.gpg [INTO=postgres://…]"; exit 1; }
 	$(MANAGE) restore $(FILE) $(if $(INTO),--into $(INTO))
+
+# Point-in-time recovery, drilled on a scratch PostgreSQL cluster of its own (WAL archive, base
+# backup, a bulk DELETE, recovery to just before it). Needs PostgreSQL's server programs.
+pitr-drill: install
+	$(MANAGE) pitr_drill $(if $(WORKDIR),--workdir $(WORKDIR))
 
 # Needs DATABASE_URL=postgres://…; works in its own <name>_load database.
 loadtest: messages

@@ -29,10 +29,13 @@ class Portal:
     totp_secret: str
 
 
-def _database_url(tmp_path) -> str:
+def _database_urls(tmp_path) -> tuple[str, str]:
+    """(the owner's URL, for the migrations; the runtime role's, for the portal). On
+    PostgreSQL they differ, as in production (audit/management/commands/db_roles.py)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return f"sqlite:///{tmp_path / 'journeys.sqlite3'}"
+        sqlite = f"sqlite:///{tmp_path / 'journeys.sqlite3'}"
+        return sqlite, sqlite
     import psycopg
 
     parts = urlparse(url)
@@ -41,7 +44,13 @@ def _database_url(tmp_path) -> str:
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
-    return parts._replace(path=f"/{name}").geturl()
+    owner = parts._replace(path=f"/{name}")
+    host = owner.netloc.rsplit("@", 1)[-1]
+    runtime = owner._replace(netloc=f"{RUNTIME_ROLE}@{host}")
+    return owner.geturl(), runtime.geturl()
+
+
+RUNTIME_ROLE = "portal_journeys_runtime"
 
 
 def _free_port() -> int:
@@ -53,8 +62,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def production_portal(tmp_path_factory) -> Portal:
     tmp = tmp_path_factory.mktemp("production")
+    owner_url, runtime_url = _database_urls(tmp)
     env = production_env(
-        DATABASE_URL=_database_url(tmp),
+        DATABASE_URL=runtime_url,
         STATIC_MANIFEST="true",
         STATIC_ROOT=str(tmp / "static"),
         MEDIA_ROOT=str(tmp / "media"),
@@ -66,11 +76,15 @@ def production_portal(tmp_path_factory) -> Portal:
         FIGURES_STALE_AFTER="0",
         LOG_LEVEL="WARNING",
     )
-    for step in (
-        manage("migrate", "--noinput", "-v", "0", env=env),
+    owner_env = {**env, "DATABASE_URL": owner_url}
+    steps = [manage("migrate", "--noinput", "-v", "0", env=owner_env)]
+    if owner_url != runtime_url:  # the portal runs as a role that cannot erase the audit log
+        steps.append(manage("db_roles", "--runtime", RUNTIME_ROLE, env=owner_env))
+    steps += [
         manage("seed_demo", "--allow-production", env=env),
         collectstatic(tmp / "static", env),
-    ):
+    ]
+    for step in steps:
         assert step.returncode == 0, step.stdout + step.stderr
         if "seed_demo" in step.args:
             seeded = step.stdout

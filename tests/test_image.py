@@ -83,7 +83,7 @@ def test_the_image_runs_as_an_unprivileged_user_and_serves_with_gunicorn():
 
 def test_migrations_run_once_as_their_own_service_before_the_portal_starts():
     services = COMPOSE["services"]
-    assert "migrate" in services["migrate"]["command"]
+    assert "manage.py migrate" in " ".join(services["migrate"]["command"])
     for name in ("web", "worker", "beat"):
         command = " ".join(services[name]["command"])
         assert "migrate" not in command
@@ -101,3 +101,12 @@ def test_every_long_running_service_has_a_healthcheck_a_restart_policy_and_named
     assert set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "media"}
     assert "pgdata:/var/lib/postgresql/data" in services["postgres"]["volumes"]
     assert "media:/app/var/media" in services["web"]["volumes"]
+
+
+def test_the_portal_connects_as_a_runtime_role_that_cannot_erase_the_audit_log():
+    services = COMPOSE["services"]
+    migrate = services["migrate"]
+    assert "db_roles --runtime portal_app" in " ".join(migrate["command"])
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://portal:")  # the owner
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://portal_app:")
