@@ -106,8 +106,8 @@ GATES = {
     "field": policies.can_record_visits,
     "reports": policies.can_read_reports,
     "accounts": policies.can_manage_accounts,
-    "audit": lambda user: user.can_read_audit,
-    "admin": lambda user: user.is_staff,
+    "audit": policies.can_read_audit,
+    "admin": policies.is_administrator,
 }
 
 

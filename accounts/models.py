@@ -89,28 +89,3 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name or self.username
-
-    @property
-    def can_manage_hamlets(self) -> bool:
-        return self.can_manage_registry
-
-    @property
-    def can_manage_registry(self) -> bool:
-        """Teams, members, households and imports are kept by area officers (and admins)."""
-        return self.is_superuser or self.role == Role.AREA_OFFICER
-
-    @property
-    def can_reorganize(self) -> bool:
-        """Re-drawing the administrative map is the province's work (and administrators')."""
-        return self.is_superuser or self.role in (Role.ADMIN, Role.PROVINCE_OFFICER)
-
-    @property
-    def can_read_audit(self) -> bool:
-        """The audit log is read at the province (and by administrators)."""
-        return self.is_superuser or self.role in (Role.ADMIN, Role.PROVINCE_OFFICER)
-
-    @property
-    def creatable_roles(self) -> list[Role]:
-        if self.is_superuser:
-            return CREATABLE_ROLES[Role.ADMIN]
-        return CREATABLE_ROLES.get(Role(self.role), []) if self.role else []

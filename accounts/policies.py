@@ -1,35 +1,133 @@
-"""Who may do what: one predicate per question, one condition per line.
+"""Who may do what: the one door. One predicate per question, one condition per line, each
+tested per persona (accounts/tests/test_policies.py).
 
-Views use them directly or through the menu, the API through permission classes built on
-them, services before they write. (The older ``User.can_*`` properties answer the questions
-not yet moved here.)
+Views ask through ``requires(predicate)`` or call a predicate; the API through
+``api.permissions.permission_for(predicate)``; services before they write; importers name
+theirs in a ``policy`` attribute; templates read ``may`` (``may.manage_registry``…, see
+``accounts.context_processors``). Nothing else compares ``user.role``.
+
+What a user *sees* is another door: every queryset starts from ``.for_user(user)``.
 """
 
 from __future__ import annotations
 
-from .models import Role
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from .models import CREATABLE_ROLES, Role
+
+Predicate = Callable[[object], bool]
+
+
+def _role(user) -> str:
+    if not user.is_authenticated:
+        return ""
+    return Role.ADMIN if user.is_superuser else user.role
+
+
+def is_administrator(user) -> bool:
+    """Administrators see every province (reorganizations, accounts of closed units)."""
+    return _role(user) == Role.ADMIN
+
+
+def works_in_the_field(user) -> bool:
+    """Team leaders: they land on the field app and work in one hamlet."""
+    return _role(user) == Role.TEAM_LEADER
+
+
+def can_manage_registry(user) -> bool:
+    """Teams, members, hamlets and registry imports are kept by area officers (and admins)."""
+    return _role(user) in (Role.ADMIN, Role.AREA_OFFICER)
+
+
+def can_manage_hamlets(user) -> bool:
+    return can_manage_registry(user)
+
+
+def can_edit_households(user) -> bool:
+    """Area officers keep the registry; a team leader records the households of their own
+    hamlet (their scope). Province officers read."""
+    return _role(user) in (Role.ADMIN, Role.AREA_OFFICER, Role.TEAM_LEADER)
+
+
+def can_export_people(user) -> bool:
+    """Lists of citizens leave the portal with officers only, never from a team leader's
+    account (a phone shared at the door)."""
+    return _role(user) in (Role.ADMIN, Role.AREA_OFFICER, Role.PROVINCE_OFFICER)
 
 
 def can_record_visits(user) -> bool:
     """Team leaders at the door, and area officers recording for them."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.role in (Role.TEAM_LEADER, Role.AREA_OFFICER)
+    return _role(user) in (Role.ADMIN, Role.AREA_OFFICER, Role.TEAM_LEADER)
 
 
-def works_in_the_field(user) -> bool:
-    """Whose main task is visiting households: they land on the field app after signing in."""
-    return user.is_authenticated and user.role == Role.TEAM_LEADER
+def can_manage_training(user) -> bool:
+    """Province and area officers (and admins) run courses in their scope."""
+    return _role(user) in (Role.ADMIN, Role.PROVINCE_OFFICER, Role.AREA_OFFICER)
+
+
+def can_manage_apps(user) -> bool:
+    """The app catalogue is the province's."""
+    return _role(user) in (Role.ADMIN, Role.PROVINCE_OFFICER)
+
+
+def can_reorganize(user) -> bool:
+    """Re-drawing the administrative map is the province's work (and administrators')."""
+    return _role(user) in (Role.ADMIN, Role.PROVINCE_OFFICER)
+
+
+def can_read_audit(user) -> bool:
+    """The audit log is read at the province (and by administrators)."""
+    return _role(user) in (Role.ADMIN, Role.PROVINCE_OFFICER)
 
 
 def can_read_reports(user) -> bool:
     """Monthly reports are asked for and filed by officers and the province."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.role in (Role.AREA_OFFICER, Role.PROVINCE_OFFICER)
+    return _role(user) in (Role.ADMIN, Role.AREA_OFFICER, Role.PROVINCE_OFFICER)
+
+
+def creatable_roles(user) -> list[Role]:
+    """The roles of the accounts this user may create (always inside their own scope)."""
+    role = _role(user)
+    return list(CREATABLE_ROLES.get(Role(role), [])) if role else []
 
 
 def can_manage_accounts(user) -> bool:
-    return bool(user.is_authenticated and user.creatable_roles)
+    return bool(creatable_roles(user))
+
+
+def requires(predicate: Predicate):
+    """A view decorator: 403 unless ``predicate(request.user)``."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def require(predicate: Predicate, user) -> None:
+    """For a view that decides after fetching: 403 unless ``predicate(user)``."""
+    if not predicate(user):
+        raise PermissionDenied
+
+
+class May:
+    """For templates: ``{% if may.manage_registry %}`` asks ``can_manage_registry``,
+    ``{% if may.works_in_the_field %}`` asks ``works_in_the_field``."""
+
+    def __init__(self, user) -> None:
+        self._user = user
+
+    def __getattr__(self, question: str) -> bool:
+        predicate = globals().get(f"can_{question}") or globals().get(question)
+        if predicate is None or question.startswith("_"):
+            raise AttributeError(question)
+        return predicate(self._user)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from areas.models import AdministrativeUnit
 from core.text import fold
 
+from . import policies
 from .models import SCOPE_LEVELS, User
 
 
@@ -29,7 +30,7 @@ def get_user_for_user(*, user: User, pk: int) -> User:
 
 def assignable_units(*, user: User) -> QuerySet[AdministrativeUnit]:
     """Current units in the user's scope that can be the scope of an account they create."""
-    levels = set().union(*(SCOPE_LEVELS[role] for role in user.creatable_roles))
+    levels = set().union(*(SCOPE_LEVELS[role] for role in policies.creatable_roles(user)))
     return (
         AdministrativeUnit.objects.for_user(user)
         .current()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from areas.models import AdministrativeUnit, Level
 from core.text import clean_text, fold
 
+from . import policies
 from .models import SCOPE_LEVELS, Role, User
 
 
@@ -40,7 +41,7 @@ def _check_actor_may_manage(
     """An actor creates only the roles below them, inside their own scope. None = a script."""
     if actor is None or actor.is_superuser:
         return
-    if role not in actor.creatable_roles:
+    if role not in policies.creatable_roles(actor):
         raise ValidationError({"role": _("You cannot create accounts with this role.")})
     if scope_unit is None or not scope_unit.is_within(actor.scope_unit):
         raise ValidationError({"scope_unit": _("This unit is outside your area.")})

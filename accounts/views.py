@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,19 +12,14 @@ from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 from core.search import search_text
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import UserCreateForm
 from .models import Role
 
 
-def _require_account_manager(user) -> None:
-    if not user.creatable_roles:
-        raise PermissionDenied
-
-
 @login_required
 def user_list(request):
-    _require_account_manager(request.user)
+    policies.require(policies.can_manage_accounts, request.user)
     search = search_text(request)
     role = request.GET.get("role", "")
     if role not in Role.values:
@@ -67,13 +62,16 @@ def user_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request):
-    _require_account_manager(request.user)
+    policies.require(policies.can_manage_accounts, request.user)
     units = selectors.assignable_units(user=request.user)
     initial = {}
     if request.GET.get("unit", "").isdigit():
         initial["scope_unit"] = request.GET["unit"]
     form = UserCreateForm(
-        request.POST or None, roles=request.user.creatable_roles, units=units, initial=initial
+        request.POST or None,
+        roles=policies.creatable_roles(request.user),
+        units=units,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +91,7 @@ def user_create(request):
 @login_required
 @require_POST
 def user_set_active(request, pk: int):
-    _require_account_manager(request.user)
+    policies.require(policies.can_manage_accounts, request.user)
     target = selectors.get_user_for_user(user=request.user, pk=pk)
     active = request.POST.get("active") == "1"
     try:

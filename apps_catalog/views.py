@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role
+from accounts import policies
 from core.forms import add_service_errors
 
 from . import services
@@ -29,10 +29,6 @@ class AppForm(forms.Form):
     )
 
 
-def _can_manage(user) -> bool:
-    return user.is_superuser or user.role == Role.PROVINCE_OFFICER
-
-
 @login_required
 def app_list(request):
     apps = App.objects.prefetch_related(
@@ -41,14 +37,14 @@ def app_list(request):
     return render(
         request,
         "apps_catalog/app_list.html",
-        {"apps": apps, "can_manage": _can_manage(request.user)},
+        {"apps": apps, "can_manage": policies.can_manage_apps(request.user)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def app_create(request):
-    if not _can_manage(request.user):
+    if not policies.can_manage_apps(request.user):
         raise PermissionDenied
     form = AppForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +66,7 @@ def app_create(request):
 @login_required
 @require_POST
 def app_set_active(request, pk: int):
-    if not _can_manage(request.user):
+    if not policies.can_manage_apps(request.user):
         raise PermissionDenied
     app = get_object_or_404(App, pk=pk)
     services.app_set_active(app=app, active=request.POST.get("active") == "1")

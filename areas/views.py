@@ -50,17 +50,17 @@ def unit_detail(request, pk: int):
             "include_closed": include_closed,
             "can_manage_hamlets": unit.level == Level.COMMUNE
             and unit.is_current
-            and request.user.can_manage_hamlets,
+            and request.user.has_perm("portal.manage_hamlets"),
             "can_edit_this_hamlet": unit.level == Level.HAMLET
             and unit.is_current
-            and request.user.can_manage_hamlets,
+            and request.user.has_perm("portal.manage_hamlets"),
         },
     )
 
 
 def _get_commune_for_hamlet_work(request, pk: int):
     unit = selectors.get_unit_for_user(user=request.user, pk=pk)
-    if not request.user.can_manage_hamlets:
+    if not request.user.has_perm("portal.manage_hamlets"):
         raise PermissionDenied
     return unit
 

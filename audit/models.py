@@ -26,8 +26,9 @@ class Action(models.TextChoices):
 
 
 def can_read_audit(user) -> bool:
-    """Province officers and administrators read the log; nobody else."""
-    return user.is_authenticated and user.can_read_audit
+    """Province officers and administrators read the log; nobody else (accounts.policies
+    decides, through Django's has_perm: audit sits below accounts)."""
+    return user.is_authenticated and user.has_perm("portal.read_audit")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import policies
 from areas.resolve import HamletResolver
 from areas.services import hamlet_create
 from core.imports import Action, Plan, PlanRow
@@ -189,6 +190,8 @@ class HouseholdImporter:
     user: object
     unit: object
     kind = "households"
+    # Registry imports are the area officers' (and administrators') work.
+    policy = staticmethod(policies.can_manage_registry)
     title = gettext_lazy("Households and citizens")
     fields = FIELDS
     required = REQUIRED

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
+from accounts import policies
 from areas import selectors as area_selectors
 from core.exports import export_phone, export_response, wants_export
 from core.forms import add_service_errors
@@ -18,17 +18,6 @@ from core.search import search_text
 from . import selectors, services
 from .forms import CitizenForm, HouseholdForm
 from .models import Sex
-
-
-def can_edit_households(user) -> bool:
-    """Area officers and admins keep the registry; a team leader records the households of
-    their own hamlet (their scope). Province officers read."""
-    return user.can_manage_registry or user.role == Role.TEAM_LEADER
-
-
-def _require_household_editor(user) -> None:
-    if not can_edit_households(user):
-        raise PermissionDenied
 
 
 def _with_masked_phones(citizens) -> list:
@@ -85,8 +74,8 @@ def household_list(request):
             "unit": unit,
             "search": search,
             "sort": sort,
-            "can_edit": can_edit_households(request.user),
-            "can_import": request.user.can_manage_registry,
+            "can_edit": policies.can_edit_households(request.user),
+            "can_import": policies.can_manage_registry(request.user),
         },
     )
 
@@ -103,8 +92,8 @@ def household_detail(request, pk: int):
             "citizens": citizens,
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=household.hamlet, user=request.user)
             + [household.hamlet],
-            "can_edit": can_edit_households(request.user),
-            "can_reveal": can_edit_households(request.user),
+            "can_edit": policies.can_edit_households(request.user),
+            "can_reveal": policies.can_edit_households(request.user),
         },
     )
 
@@ -112,7 +101,7 @@ def household_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_create(request):
-    _require_household_editor(request.user)
+    policies.require(policies.can_edit_households, request.user)
     hamlets = area_selectors.hamlets_for_user(user=request.user)
     initial = {"hamlet": request.GET.get("hamlet")} if request.GET.get("hamlet") else {}
     form = HouseholdForm(request.POST or None, hamlets=hamlets, initial=initial)
@@ -132,7 +121,7 @@ def household_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_edit(request, pk: int):
-    _require_household_editor(request.user)
+    policies.require(policies.can_edit_households, request.user)
     household = selectors.get_household_for_user(user=request.user, pk=pk)
     hamlets = area_selectors.hamlets_for_user(user=request.user)
     form = HouseholdForm(
@@ -176,8 +165,7 @@ def citizen_list(request):
     if wants_export(request):
         # For officers: full phones, but never the citizen ID number (it is not even stored).
         # A team leader sees masked phones on screen and gets no export of them.
-        if request.user.role == "team_leader":
-            raise PermissionDenied
+        policies.require(policies.can_export_people, request.user)
         headers = [
             _("Commune"),
             _("Hamlet"),
@@ -215,7 +203,7 @@ def citizen_list(request):
             "sex": sex,
             "sexes": Sex.choices,
             "search": search,
-            "can_reveal": can_edit_households(request.user),
+            "can_reveal": policies.can_edit_households(request.user),
             "sort": sort,
         },
     )
@@ -224,7 +212,7 @@ def citizen_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def citizen_add(request, pk: int):
-    _require_household_editor(request.user)
+    policies.require(policies.can_edit_households, request.user)
     household = selectors.get_household_for_user(user=request.user, pk=pk)
     form = CitizenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -243,7 +231,7 @@ def citizen_add(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def citizen_edit(request, pk: int):
-    _require_household_editor(request.user)
+    policies.require(policies.can_edit_households, request.user)
     citizen = selectors.get_citizen_for_user(user=request.user, pk=pk)
     form = CitizenForm(
         request.POST or None,
@@ -278,7 +266,7 @@ def citizen_data(request, pk: int):
     from django.http import HttpResponse
     from django.utils.http import content_disposition_header
 
-    _require_household_editor(request.user)
+    policies.require(policies.can_edit_households, request.user)
     citizen = selectors.get_citizen_for_user(user=request.user, pk=pk)
     body = json.dumps(services.citizen_personal_data(citizen=citizen), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -292,7 +280,7 @@ def citizen_data(request, pk: int):
 def citizen_phone(request, pk: int):
     """A person's full phone number, to call them; lists show it masked. Each showing is
     recorded in the audit log (AuditMiddleware.REVEAL_ROUTES)."""
-    _require_household_editor(request.user)
+    policies.require(policies.can_edit_households, request.user)
     citizen = selectors.get_citizen_for_user(user=request.user, pk=pk)
     return render(request, "citizens/citizen_phone.html", {"citizen": citizen})
 
@@ -304,7 +292,7 @@ def citizen_anonymise(request, pk: int):
     from audit.models import Action
     from audit.services import audit_record
 
-    _require_household_editor(request.user)
+    policies.require(policies.can_edit_households, request.user)
     citizen = selectors.get_citizen_for_user(user=request.user, pk=pk)
     if request.method == "POST":
         services.citizen_anonymise(citizen=citizen)

@@ -8,8 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role
-from accounts.policies import can_record_visits
+from accounts.policies import can_record_visits, works_in_the_field
 from apps_catalog.models import App, Outcome
 from areas.models import AdministrativeUnit, Level
 from citizens.models import Assistance, Citizen, Household, Visit
@@ -30,7 +29,7 @@ def get_field_hamlet_for_user(*, user, hamlet_id: int | None) -> AdministrativeU
     if not can_record_visits(user):
         raise Http404
     if hamlet_id is None:
-        if user.role != Role.TEAM_LEADER:
+        if not works_in_the_field(user):
             raise Http404
         hamlet_id = user.scope_unit_id
     hamlets = (

@@ -23,12 +23,8 @@ from .registry import get_importer_class
 
 
 def _require_importer(user, importer) -> None:
-    """Registry imports are for area officers; an importer may widen that (course attendance
-    is also imported by the province officers who run courses)."""
-    allowed = importer.can_import(user) if hasattr(importer, "can_import") else None
-    if allowed is None:
-        allowed = user.can_manage_registry
-    if not allowed:
+    """Each importer names who may run it (``policy``, a predicate of accounts.policies)."""
+    if not importer.policy(user):
         raise PermissionDenied
 
 

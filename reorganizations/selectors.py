@@ -7,24 +7,17 @@ from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
 
+from accounts import policies
 from accounts.models import SCOPE_LEVELS, Role, User
 from areas.models import AdministrativeUnit, Level, Structure
 
 from .models import Reorganization
 
 
-def can_reorganize(user) -> bool:
-    return user.is_authenticated and user.can_reorganize
-
-
-def _sees_all(user) -> bool:
-    return user.is_superuser or user.role == Role.ADMIN
-
-
 def reorganizations_for_user(*, user):
     """Administrators see every reorganization; a province officer those of their province."""
     rows = Reorganization.objects.select_related("created_by", "province")
-    return rows if _sees_all(user) else rows.filter(province_id=user.scope_unit_id)
+    return rows if policies.is_administrator(user) else rows.filter(province_id=user.scope_unit_id)
 
 
 def get_reorganization(*, user, pk: int) -> Reorganization:
@@ -83,7 +76,7 @@ def scope_suggestions(*, user=None) -> list[ScopeSuggestion]:
             key=lambda item: (-item[1], item[0].search_key),
         )
         candidates = [(unit, n) for unit, n in ranked if unit.level in allowed]
-        if user is not None and not _sees_all(user):
+        if user is not None and not policies.is_administrator(user):
             candidates = [(u, n) for u, n in candidates if u.is_within(user.scope_unit)]
             if not candidates:
                 continue  # nothing of theirs came into this officer's province

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import policies
 from areas.models import AdministrativeUnit, Level
 from areas.services import _unit_move, _validate_rows, parse_units_csv, read_csv, unit_create
 from core.text import clean_text, fold
@@ -341,7 +342,7 @@ def _check_date(effective_on: datetime.date) -> None:
 
 
 def _check_scope(user, plan: Plan) -> None:
-    if user is None or user.is_superuser or user.role == "admin":
+    if user is None or policies.is_administrator(user):
         return  # a script, an administrator
     if user.scope_unit is None or not plan.within(user.scope_unit):
         raise ValidationError(

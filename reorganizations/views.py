@@ -4,12 +4,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import policies
 from accounts.services import user_set_scope
 from audit.models import Action
 from audit.services import audit_record
@@ -22,15 +23,10 @@ from .forms import ReorganizationForm
 from .models import Reorganization
 
 
-def _require_reorganizer(user) -> None:
-    if not selectors.can_reorganize(user):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def reorganization_list(request):
-    _require_reorganizer(request.user)
+    policies.require(policies.can_reorganize, request.user)
     form = ReorganizationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -73,7 +69,7 @@ def _work_list(reorganization: Reorganization, plan) -> list[dict]:
 
 @login_required
 def reorganization_detail(request, pk: int):
-    _require_reorganizer(request.user)
+    policies.require(policies.can_reorganize, request.user)
     reorganization = selectors.get_reorganization(user=request.user, pk=pk)
     plan = (
         None
@@ -102,7 +98,7 @@ def reorganization_detail(request, pk: int):
 @login_required
 @require_POST
 def reorganization_assign(request, pk: int):
-    _require_reorganizer(request.user)
+    policies.require(policies.can_reorganize, request.user)
     reorganization = selectors.get_reorganization(user=request.user, pk=pk)
     done, errors = 0, []
     for item in reorganization.assignments.select_related("hamlet"):
@@ -130,7 +126,7 @@ def reorganization_assign(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def reorganization_apply(request, pk: int):
     """A confirmation page, then the change in one transaction; the figures follow."""
-    _require_reorganizer(request.user)
+    policies.require(policies.can_reorganize, request.user)
     reorganization = selectors.get_reorganization(user=request.user, pk=pk)
     if request.method == "POST":
         try:
@@ -160,7 +156,7 @@ def reorganization_apply(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def account_scopes(request):
     """Accounts whose unit a reorganization closed, with a suggested new unit to confirm."""
-    _require_reorganizer(request.user)
+    policies.require(policies.can_reorganize, request.user)
     if request.method == "POST":
         # Only an account of the list, and only one of the units offered for it.
         suggestion = next(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import policies
 from areas.resolve import HamletResolver
 from areas.services import hamlet_create
 from core.imports import Action, Plan, PlanRow
@@ -119,6 +120,8 @@ class RosterImporter:
     user: object
     unit: object
     kind = "roster"
+    # Registry imports are the area officers' (and administrators') work.
+    policy = staticmethod(policies.can_manage_registry)
     title = gettext_lazy("Teams and members")
     fields = FIELDS
     required = REQUIRED

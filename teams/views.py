@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import policies
 from areas import selectors as area_selectors
 from core.exports import export_phone, export_response, wants_export
 from core.forms import add_service_errors
@@ -16,12 +17,6 @@ from core.search import search_text
 from . import selectors, services
 from .forms import DateForm, MemberForm, TeamCreateForm, TeamForm
 from .models import Affiliation, MemberRole, TeamStatus
-
-
-def _require_registry_manager(user) -> None:
-    if not user.can_manage_registry:
-        raise PermissionDenied
-
 
 # --- Teams -----------------------------------------------------------------------------------
 
@@ -73,7 +68,7 @@ def team_list(request):
             "statuses": TeamStatus.choices,
             "search": search,
             "sort": sort,
-            "can_manage": request.user.can_manage_registry,
+            "can_manage": policies.can_manage_registry(request.user),
         },
     )
 
@@ -81,7 +76,7 @@ def team_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_create(request):
-    _require_registry_manager(request.user)
+    policies.require(policies.can_manage_registry, request.user)
     hamlets = area_selectors.hamlets_for_user(user=request.user).exclude(
         teams__status=TeamStatus.ACTIVE
     )
@@ -132,7 +127,7 @@ def team_detail(request, pk: int):
             "former": former,
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=team.hamlet, user=request.user)
             + [team.hamlet],
-            "can_manage": request.user.can_manage_registry and team.is_active,
+            "can_manage": policies.can_manage_registry(request.user) and team.is_active,
         },
     )
 
@@ -140,7 +135,7 @@ def team_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_edit(request, pk: int):
-    _require_registry_manager(request.user)
+    policies.require(policies.can_manage_registry, request.user)
     team = selectors.get_team_for_user(user=request.user, pk=pk)
     form = TeamForm(
         request.POST or None,
@@ -164,7 +159,7 @@ def team_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_dissolve(request, pk: int):
-    _require_registry_manager(request.user)
+    policies.require(policies.can_manage_registry, request.user)
     team = selectors.get_team_for_user(user=request.user, pk=pk)
     form = DateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -262,7 +257,7 @@ def member_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_add(request, pk: int):
-    _require_registry_manager(request.user)
+    policies.require(policies.can_manage_registry, request.user)
     team = selectors.get_team_for_user(user=request.user, pk=pk)
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -279,7 +274,7 @@ def member_add(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk: int):
-    _require_registry_manager(request.user)
+    policies.require(policies.can_manage_registry, request.user)
     member = selectors.get_member_for_user(user=request.user, pk=pk)
     form = MemberForm(
         request.POST or None,
@@ -308,7 +303,7 @@ def member_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_retire(request, pk: int):
-    _require_registry_manager(request.user)
+    policies.require(policies.can_manage_registry, request.user)
     member = selectors.get_member_for_user(user=request.user, pk=pk)
     form = DateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

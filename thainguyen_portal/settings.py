@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # --- Accounts (custom user, allauth: username or e-mail login, no open sign-up).
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # user.has_perm("portal.<question>") asks accounts.policies (areas and audit use it).
+    "accounts.backends.PolicyBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import policies
 from areas.models import AdministrativeUnit
 from areas.resolve import HamletResolver
 from core.imports import Action, Plan, PlanRow
@@ -24,7 +25,6 @@ from core.text import clean_text, fold
 
 from . import selectors, services
 from .models import Trainee
-from .permissions import can_manage_training
 
 FIELDS = {
     "name": ["Họ và tên", "Họ tên"],
@@ -56,11 +56,8 @@ class AttendanceImporter:
         self.unit = unit
         self.course = selectors.get_course_for_user(user=user, pk=course)
 
-    @classmethod
-    def can_import(cls, user) -> bool:
-        """Attendance is imported by whoever runs courses: province and area officers (the
-        imports app otherwise allows only those who keep the registry)."""
-        return can_manage_training(user)
+    # Attendance is imported by whoever runs courses: province and area officers.
+    policy = staticmethod(policies.can_manage_training)
 
     @classmethod
     def options_from_request(cls, request) -> dict:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import policies
 from core.exports import export_phone, export_response, wants_export
 from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
@@ -18,12 +19,6 @@ from core.search import search_text
 
 from . import selectors, services
 from .forms import CompletionForm, CourseCreateForm, CourseForm, SessionForm, TickForm, TraineeForm
-from .permissions import can_manage_training
-
-
-def _require_training_manager(user) -> None:
-    if not can_manage_training(user):
-        raise PermissionDenied
 
 
 def _with_search(url: str, request) -> str:
@@ -73,7 +68,7 @@ def course_list(request):
             "page_query": query_without_page(request),
             "search": search,
             "sort": sort,
-            "can_manage": can_manage_training(request.user),
+            "can_manage": policies.can_manage_training(request.user),
         },
     )
 
@@ -81,7 +76,7 @@ def course_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_create(request):
-    _require_training_manager(request.user)
+    policies.require(policies.can_manage_training, request.user)
     units = selectors.course_units_for_user(user=request.user)
     form = CourseCreateForm(
         request.POST or None, units=units, initial={"unit": request.user.scope_unit_id}
@@ -100,7 +95,7 @@ def course_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_edit(request, pk: int):
-    _require_training_manager(request.user)
+    policies.require(policies.can_manage_training, request.user)
     course = selectors.get_course_for_user(user=request.user, pk=pk)
     form = CourseForm(
         request.POST or None,
@@ -149,7 +144,7 @@ def course_detail(request, pk: int):
             for t in trainees.iterator(chunk_size=2000)
         )
         return export_response(request, f"hoc-vien-khoa-{course.pk}", headers, rows)
-    can_manage = can_manage_training(request.user)
+    can_manage = policies.can_manage_training(request.user)
     return render(
         request,
         "training/course_detail.html",
@@ -173,7 +168,7 @@ def course_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_add(request, pk: int):
-    _require_training_manager(request.user)
+    policies.require(policies.can_manage_training, request.user)
     course = selectors.get_course_for_user(user=request.user, pk=pk)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -192,7 +187,7 @@ def session_add(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_remove(request, pk: int):
-    _require_training_manager(request.user)
+    policies.require(policies.can_manage_training, request.user)
     session = selectors.get_session_for_user(user=request.user, pk=pk)
     course = session.course
     error = ""
@@ -224,7 +219,7 @@ def session_remove(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def session_attendance(request, pk: int):
     """Tick who attended a session; the search box narrows the list, the rest is kept."""
-    _require_training_manager(request.user)
+    policies.require(policies.can_manage_training, request.user)
     session = selectors.get_session_for_user(user=request.user, pk=pk)
     course = session.course
     search = search_text(request)
@@ -272,7 +267,7 @@ def session_attendance(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def trainee_add(request, pk: int):
-    _require_training_manager(request.user)
+    policies.require(policies.can_manage_training, request.user)
     course = selectors.get_course_for_user(user=request.user, pk=pk)
     form = TraineeForm(request.POST or None, units=selectors.trainee_units(course=course))
     if request.method == "POST" and form.is_valid():
@@ -290,7 +285,7 @@ def trainee_add(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def completion(request, pk: int):
     """Tick who completed the course (a filtered list changes only the trainees it shows)."""
-    _require_training_manager(request.user)
+    policies.require(policies.can_manage_training, request.user)
     course = selectors.get_course_for_user(user=request.user, pk=pk)
     search = search_text(request)
     trainees = list(selectors.trainees_for_course(course=course, search=search))
