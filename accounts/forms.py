@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceForm
+
 from .models import Role
 
 
@@ -14,7 +16,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(ServiceForm):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exports import export_response, wants_export
-from core.forms import add_service_errors
+from core.forms import attempt
 from core.pagination import paginate, query_without_page
 from core.search import search_text
 
@@ -73,18 +72,15 @@ def user_create(request):
         units=units,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.user_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Account “%(username)s” created for %(name)s.")
-                % {"username": created.username, "name": created.name},
-            )
-            return redirect("accounts:user-list")
+    if request.method == "POST" and (
+        created := form.submit(services.user_create, actor=request.user)
+    ):
+        messages.success(
+            request,
+            _("Account “%(username)s” created for %(name)s.")
+            % {"username": created.username, "name": created.name},
+        )
+        return redirect("accounts:user-list")
     return render(request, "accounts/user_form.html", {"form": form})
 
 
@@ -94,10 +90,11 @@ def user_set_active(request, pk: int):
     policies.require(policies.can_manage_accounts, request.user)
     target = selectors.get_user_for_user(user=request.user, pk=pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.user_set_active(actor=request.user, user=target, active=active)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _done, problems = attempt(
+        services.user_set_active, actor=request.user, user=target, active=active
+    )
+    if problems:
+        messages.error(request, " ".join(problems))
     else:
         if active:
             messages.success(request, _("Account “%(u)s” reactivated.") % {"u": target.username})

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -285,10 +284,7 @@ class HouseholdViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOn
 
     def create(self, request, *args, **kwargs):
         data = _validated(serializers.HouseholdCreateSerializer, request)
-        try:
-            household = citizen_services.household_create(**data, recorded_by=request.user)
-        except DjangoValidationError as exc:
-            raise serializers.drf_validation_error(exc) from exc
+        household = citizen_services.household_create(**data, recorded_by=request.user)
         body = self.get_serializer(self.get_queryset().get(pk=household.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -313,10 +309,7 @@ class CitizenViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnly
 
     def create(self, request, *args, **kwargs):
         data = _validated(serializers.CitizenCreateSerializer, request)
-        try:
-            citizen = citizen_services.citizen_create(**data)
-        except DjangoValidationError as exc:
-            raise serializers.drf_validation_error(exc) from exc
+        citizen = citizen_services.citizen_create(**data)
         body = self.get_serializer(self.get_queryset().get(pk=citizen.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -372,8 +365,6 @@ class VisitViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyVi
             if self.get_queryset().filter(pk=exc.visit.pk).exists():
                 body["visit"] = exc.visit.pk
             return Response(body, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            raise serializers.drf_validation_error(exc) from exc
         body = self.get_serializer(self.get_queryset().get(pk=visit.pk)).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

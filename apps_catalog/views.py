@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policies
-from core.forms import add_service_errors
+from core.forms import ServiceForm
 
 from . import services
 from .models import App, Outcome
 
 
-class AppForm(forms.Form):
+class AppForm(ServiceForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     description = forms.CharField(
         label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -27,6 +27,9 @@ class AppForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("What a team can achieve with a citizen: Đã cài đặt, Đã kích hoạt…"),
     )
+
+    def clean_outcomes(self) -> list[str]:
+        return self.cleaned_data["outcomes"].splitlines()
 
 
 @login_required
@@ -44,22 +47,11 @@ def app_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def app_create(request):
-    if not policies.can_manage_apps(request.user):
-        raise PermissionDenied
+    policies.require(policies.can_manage_apps, request.user)
     form = AppForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            app = services.app_create(
-                name=data["name"],
-                description=data["description"],
-                outcomes=data["outcomes"].splitlines(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("“%(name)s” added to the catalogue.") % {"name": app.name})
-            return redirect("apps_catalog:app-list")
+    if request.method == "POST" and (app := form.submit(services.app_create)):
+        messages.success(request, _("“%(name)s” added to the catalogue.") % {"name": app.name})
+        return redirect("apps_catalog:app-list")
     return render(request, "apps_catalog/app_form.html", {"form": form})
 
 

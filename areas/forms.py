@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceForm
 
-class HamletForm(forms.Form):
+
+class HamletForm(ServiceForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
@@ -19,7 +21,7 @@ class HamletForm(forms.Form):
     )
 
 
-class HamletCloseForm(forms.Form):
+class HamletCloseForm(ServiceForm):
     closed_on = forms.DateField(
         label=_("Last day in force"),
         initial=timezone.localdate,

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.exports import export_response, wants_export
-from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 from core.search import search_text
 
@@ -72,14 +71,11 @@ def hamlet_create(request, pk: int):
     if commune.level != Level.COMMUNE or not commune.is_current:
         raise PermissionDenied
     form = HamletForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            hamlet = services.hamlet_create(commune=commune, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Hamlet “%(name)s” created.") % {"name": hamlet.name})
-            return redirect("areas:unit-detail", pk=commune.pk)
+    if request.method == "POST" and (
+        hamlet := form.submit(services.hamlet_create, commune=commune)
+    ):
+        messages.success(request, _("Hamlet “%(name)s” created.") % {"name": hamlet.name})
+        return redirect("areas:unit-detail", pk=commune.pk)
     return render(
         request,
         "areas/hamlet_form.html",
@@ -98,14 +94,9 @@ def hamlet_edit(request, pk: int):
     if hamlet.level != Level.HAMLET or not hamlet.is_current:
         raise PermissionDenied
     form = HamletForm(request.POST or None, initial={"name": hamlet.name, "code": hamlet.code})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hamlet_update(hamlet=hamlet, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Hamlet saved."))
-            return redirect("areas:unit-detail", pk=hamlet.pk)
+    if request.method == "POST" and form.submit(services.hamlet_update, hamlet=hamlet):
+        messages.success(request, _("Hamlet saved."))
+        return redirect("areas:unit-detail", pk=hamlet.pk)
     return render(
         request,
         "areas/hamlet_form.html",
@@ -125,14 +116,9 @@ def hamlet_close(request, pk: int):
     if hamlet.level != Level.HAMLET or not hamlet.is_current:
         raise PermissionDenied
     form = HamletCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hamlet_close(hamlet=hamlet, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Hamlet “%(name)s” closed.") % {"name": hamlet.name})
-            return redirect("areas:unit-detail", pk=hamlet.parent_id)
+    if request.method == "POST" and form.submit(services.hamlet_close, hamlet=hamlet):
+        messages.success(request, _("Hamlet “%(name)s” closed.") % {"name": hamlet.name})
+        return redirect("areas:unit-detail", pk=hamlet.parent_id)
     return render(
         request,
         "areas/hamlet_close.html",

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceForm
+
 from .models import Sex
 
 
@@ -28,7 +30,7 @@ class HamletChoiceField(forms.ModelChoiceField):
         return f"{obj.name} · {obj.parent.name}"
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(ServiceForm):
     hamlet = HamletChoiceField(label=_("Hamlet"), queryset=None)
     head_name = forms.CharField(label=_("Head of household"), max_length=150)
     address = forms.CharField(
@@ -53,7 +55,7 @@ class HouseholdForm(forms.Form):
         self.fields["hamlet"].queryset = hamlets
 
 
-class CitizenForm(forms.Form):
+class CitizenForm(ServiceForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     birth_year = forms.IntegerField(
         label=_("Year of birth"), required=False, widget=NumberInput(placeholder="1985")

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -10,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 from accounts import policies
 from areas import selectors as area_selectors
 from core.exports import export_phone, export_response, wants_export
-from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 from core.phones import mask_phone
 from core.search import search_text
@@ -105,16 +103,13 @@ def household_create(request):
     hamlets = area_selectors.hamlets_for_user(user=request.user)
     initial = {"hamlet": request.GET.get("hamlet")} if request.GET.get("hamlet") else {}
     form = HouseholdForm(request.POST or None, hamlets=hamlets, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household = services.household_create(**form.cleaned_data, recorded_by=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Household of %(name)s recorded.") % {"name": household.head_name}
-            )
-            return redirect("citizens:household-detail", pk=household.pk)
+    if request.method == "POST" and (
+        household := form.submit(services.household_create, recorded_by=request.user)
+    ):
+        messages.success(
+            request, _("Household of %(name)s recorded.") % {"name": household.head_name}
+        )
+        return redirect("citizens:household-detail", pk=household.pk)
     return render(request, "citizens/household_form.html", {"form": form})
 
 
@@ -136,16 +131,11 @@ def household_edit(request, pk: int):
             "consent_on": household.consent_on,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_update(
-                household=household, **form.cleaned_data, recorded_by=request.user
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Household saved."))
-            return redirect("citizens:household-detail", pk=household.pk)
+    if request.method == "POST" and form.submit(
+        services.household_update, household=household, recorded_by=request.user
+    ):
+        messages.success(request, _("Household saved."))
+        return redirect("citizens:household-detail", pk=household.pk)
     return render(request, "citizens/household_form.html", {"form": form, "household": household})
 
 
@@ -215,16 +205,13 @@ def citizen_add(request, pk: int):
     policies.require(policies.can_edit_households, request.user)
     household = selectors.get_household_for_user(user=request.user, pk=pk)
     form = CitizenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            citizen = services.citizen_create(household=household, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)s added to the household.") % {"name": citizen.full_name}
-            )
-            return redirect("citizens:household-detail", pk=household.pk)
+    if request.method == "POST" and (
+        citizen := form.submit(services.citizen_create, household=household)
+    ):
+        messages.success(
+            request, _("%(name)s added to the household.") % {"name": citizen.full_name}
+        )
+        return redirect("citizens:household-detail", pk=household.pk)
     return render(request, "citizens/citizen_form.html", {"form": form, "household": household})
 
 
@@ -243,14 +230,9 @@ def citizen_edit(request, pk: int):
             "phone": citizen.phone,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.citizen_update(citizen=citizen, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Citizen saved."))
-            return redirect("citizens:household-detail", pk=citizen.household_id)
+    if request.method == "POST" and form.submit(services.citizen_update, citizen=citizen):
+        messages.success(request, _("Citizen saved."))
+        return redirect("citizens:household-detail", pk=citizen.household_id)
     return render(
         request,
         "citizens/citizen_form.html",

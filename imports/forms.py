@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceForm
+
 from .services import MAX_UPLOAD_BYTES
 
 
@@ -11,7 +13,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class UploadForm(forms.Form):
+class UploadForm(ServiceForm):
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_("Excel (.xlsx) or CSV, up to 5 MB. Title rows above the header are fine."),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from areas.models import Level
-from core.forms import add_service_errors
+from core.forms import attempt
 from core.imports import ACTION_LABELS
 from core.sheets import SheetError
 
@@ -46,21 +46,19 @@ def upload(request, kind: str):
         importer.options_from_request(request) if hasattr(importer, "options_from_request") else {}
     )
     form = UploadForm(request.POST or None, request.FILES or None, units=_units(request.user))
-    if request.method == "POST" and form.is_valid():
-        upload_file = form.cleaned_data["file"]
-        try:
-            batch = services.batch_create(
-                user=request.user,
-                kind=kind,
-                unit=form.cleaned_data["unit"],
-                filename=upload_file.name,
-                data=upload_file.read(),
-                options=options,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("imports:preview", pk=batch.pk)
+
+    def upload_batch(*, file, unit):
+        return services.batch_create(
+            user=request.user,
+            kind=kind,
+            unit=unit,
+            filename=file.name,
+            data=file.read(),
+            options=options,
+        )
+
+    if request.method == "POST" and (batch := form.submit(upload_batch)):
+        return redirect("imports:preview", pk=batch.pk)
     recent = ImportBatch.objects.for_user(request.user).filter(kind=kind).defer("data")[:5]
     return render(
         request,
@@ -128,12 +126,12 @@ def confirm(request, pk: int):
     if not _units(request.user).filter(pk=batch.unit_id).exists():
         raise Http404
     try:
-        result = services.batch_apply(batch=batch)
+        result, problems = attempt(services.batch_apply, batch=batch)
     except SheetError as exc:  # e.g. the file was erased after a week
         messages.error(request, str(exc))
         return redirect("imports:upload", kind=batch.kind)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if problems:
+        messages.error(request, " ".join(problems))
     else:
         messages.success(
             request,

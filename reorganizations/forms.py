@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from citizens.forms import DateInput
+from core.forms import ServiceForm
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -19,7 +20,7 @@ class CsvField(forms.FileField):
         return upload
 
 
-class ReorganizationForm(forms.Form):
+class ReorganizationForm(ServiceForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=200,

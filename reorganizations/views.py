@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from accounts.services import user_set_scope
 from audit.models import Action
 from audit.services import audit_record
 from core import outbox
-from core.forms import add_service_errors
+from core.forms import attempt
 from dashboards.tasks import rollup
 
 from . import selectors, services
@@ -28,23 +27,20 @@ from .models import Reorganization
 def reorganization_list(request):
     policies.require(policies.can_reorganize, request.user)
     form = ReorganizationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            reorganization, plan = services.reorganization_create(
-                name=data["name"],
-                units_data=data["units_file"].read(),
-                mapping_data=data["mapping_file"].read(),
-                effective_on=data["effective_on"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except UnicodeDecodeError:
-            form.add_error(None, _("The files must be UTF-8 CSV text."))
-        else:
-            messages.success(request, _("Checked: review what will change, then apply."))
-            return redirect("reorganizations:detail", pk=reorganization.pk)
+
+    def create(*, name, effective_on, units_file, mapping_file):
+        return services.reorganization_create(
+            name=name,
+            units_data=units_file.read(),
+            mapping_data=mapping_file.read(),
+            effective_on=effective_on,
+            user=request.user,
+        )
+
+    if request.method == "POST" and (created := form.submit(create)):
+        reorganization, _plan = created
+        messages.success(request, _("Checked: review what will change, then apply."))
+        return redirect("reorganizations:detail", pk=reorganization.pk)
     return render(
         request,
         "reorganizations/list.html",
@@ -105,16 +101,15 @@ def reorganization_assign(request, pk: int):
         code = request.POST.get(f"hamlet-{item.hamlet_id}")
         if code is None or code == item.new_commune_code:
             continue
-        try:
-            services.hamlet_assign(
-                reorganization=reorganization,
-                hamlet_id=item.hamlet_id,
-                new_commune_code=code,
-                user=request.user,
-            )
-            done += 1
-        except ValidationError as exc:
-            errors.append(f"{item.hamlet.name}: {' '.join(exc.messages)}")
+        assigned, problems = attempt(
+            services.hamlet_assign,
+            reorganization=reorganization,
+            hamlet_id=item.hamlet_id,
+            new_commune_code=code,
+            user=request.user,
+        )
+        done += 1 if assigned else 0
+        errors += [f"{item.hamlet.name}: {' '.join(problems)}"] if problems else []
     for error in errors:
         messages.error(request, error)
     if done:
@@ -129,11 +124,12 @@ def reorganization_apply(request, pk: int):
     policies.require(policies.can_reorganize, request.user)
     reorganization = selectors.get_reorganization(user=request.user, pk=pk)
     if request.method == "POST":
-        try:
-            services.reorganization_apply(reorganization=reorganization, user=request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+        _applied, problems = attempt(
+            services.reorganization_apply, reorganization=reorganization, user=request.user
+        )
+        for message in problems:
+            messages.error(request, message)
+        if problems:
             return redirect("reorganizations:detail", pk=pk)
         transaction.on_commit(lambda: outbox.send(rollup))
         messages.success(
@@ -174,10 +170,9 @@ def account_scopes(request):
         if user is None or unit is None:
             messages.error(request, _("Choose an account of the list and one of its units."))
             return redirect("reorganizations:accounts")
-        try:
-            user_set_scope(actor=request.user, user=user, scope_unit=unit)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        _done, problems = attempt(user_set_scope, actor=request.user, user=user, scope_unit=unit)
+        if problems:
+            messages.error(request, " ".join(problems))
         else:
             audit_record(
                 action=Action.ACCOUNT,

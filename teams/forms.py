@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceForm
+
 from .models import Affiliation, MemberRole
 
 
@@ -17,7 +19,7 @@ class DateInput(forms.DateInput):
         )
 
 
-class TeamForm(forms.Form):
+class TeamForm(ServiceForm):
     name = forms.CharField(
         label=_("Team name"),
         max_length=200,
@@ -46,7 +48,7 @@ class TeamCreateForm(TeamForm):
         self.fields["hamlet"].queryset = hamlets
 
 
-class MemberForm(forms.Form):
+class MemberForm(ServiceForm):
     name = forms.CharField(label=_("Full name"), max_length=150)
     phone = forms.CharField(
         label=_("Phone"),
@@ -65,7 +67,7 @@ class MemberForm(forms.Form):
     )
 
 
-class DateForm(forms.Form):
+class DateForm(ServiceForm):
     """A confirmation step that asks for the date it takes effect (retire, dissolve)."""
 
     on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -10,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 from accounts import policies
 from areas import selectors as area_selectors
 from core.exports import export_phone, export_response, wants_export
-from core.forms import add_service_errors
 from core.pagination import paginate, query_without_page
 from core.search import search_text
 
@@ -82,14 +80,9 @@ def team_create(request):
     )
     initial = {"hamlet": request.GET.get("hamlet")} if request.GET.get("hamlet") else {}
     form = TeamCreateForm(request.POST or None, hamlets=hamlets, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(**form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Team “%(name)s” founded.") % {"name": team.name})
-            return redirect("teams:team-detail", pk=team.pk)
+    if request.method == "POST" and (team := form.submit(services.team_create)):
+        messages.success(request, _("Team “%(name)s” founded.") % {"name": team.name})
+        return redirect("teams:team-detail", pk=team.pk)
     return render(request, "teams/team_form.html", {"form": form})
 
 
@@ -145,14 +138,9 @@ def team_edit(request, pk: int):
             "decision_date": team.decision_date,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_update(team=team, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Team saved."))
-            return redirect("teams:team-detail", pk=team.pk)
+    if request.method == "POST" and form.submit(services.team_update, team=team):
+        messages.success(request, _("Team saved."))
+        return redirect("teams:team-detail", pk=team.pk)
     return render(request, "teams/team_form.html", {"form": form, "team": team})
 
 
@@ -162,14 +150,10 @@ def team_dissolve(request, pk: int):
     policies.require(policies.can_manage_registry, request.user)
     team = selectors.get_team_for_user(user=request.user, pk=pk)
     form = DateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_dissolve(team=team, dissolved_on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Team “%(name)s” dissolved.") % {"name": team.name})
-            return redirect("teams:team-detail", pk=team.pk)
+    dissolve = lambda on: services.team_dissolve(team=team, dissolved_on=on)  # noqa: E731
+    if request.method == "POST" and form.submit(dissolve):
+        messages.success(request, _("Team “%(name)s” dissolved.") % {"name": team.name})
+        return redirect("teams:team-detail", pk=team.pk)
     return render(
         request,
         "teams/confirm.html",
@@ -260,14 +244,9 @@ def member_add(request, pk: int):
     policies.require(policies.can_manage_registry, request.user)
     team = selectors.get_team_for_user(user=request.user, pk=pk)
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.member_add(team=team, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s added to the team.") % {"name": member.name})
-            return redirect("teams:team-detail", pk=team.pk)
+    if request.method == "POST" and (member := form.submit(services.member_add, team=team)):
+        messages.success(request, _("%(name)s added to the team.") % {"name": member.name})
+        return redirect("teams:team-detail", pk=team.pk)
     return render(request, "teams/member_form.html", {"form": form, "team": team})
 
 
@@ -287,14 +266,9 @@ def member_edit(request, pk: int):
             "listed_publicly": member.listed_publicly,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Member saved."))
-            return redirect("teams:team-detail", pk=member.team_id)
+    if request.method == "POST" and form.submit(services.member_update, member=member):
+        messages.success(request, _("Member saved."))
+        return redirect("teams:team-detail", pk=member.team_id)
     return render(
         request, "teams/member_form.html", {"form": form, "team": member.team, "member": member}
     )
@@ -306,14 +280,10 @@ def member_retire(request, pk: int):
     policies.require(policies.can_manage_registry, request.user)
     member = selectors.get_member_for_user(user=request.user, pk=pk)
     form = DateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_retire(member=member, left_on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s has left the team.") % {"name": member.name})
-            return redirect("teams:team-detail", pk=member.team_id)
+    retire = lambda on: services.member_retire(member=member, left_on=on)  # noqa: E731
+    if request.method == "POST" and form.submit(retire):
+        messages.success(request, _("%(name)s has left the team.") % {"name": member.name})
+        return redirect("teams:team-detail", pk=member.team_id)
     return render(
         request,
         "teams/confirm.html",

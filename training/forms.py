@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceForm
 from teams.forms import DateInput
 
 
@@ -12,7 +13,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class CourseForm(forms.Form):
+class CourseForm(ServiceForm):
     name = forms.CharField(label=_("Course name"), max_length=200)
     audience = forms.CharField(
         label=_("For whom"),
@@ -36,13 +37,13 @@ class CourseCreateForm(CourseForm):
         self.fields["unit"].queryset = units
 
 
-class SessionForm(forms.Form):
+class SessionForm(ServiceForm):
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
 
 
-class TraineeForm(forms.Form):
+class TraineeForm(ServiceForm):
     name = forms.CharField(label=_("Full name"), max_length=150)
     phone = forms.CharField(
         label=_("Phone"),
@@ -63,7 +64,7 @@ class TraineeForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class TickForm(forms.Form):
+class TickForm(ServiceForm):
     """Checkboxes over a list of trainees: ``ticked`` among the ``shown`` ones.
 
     ``shown`` says which trainees the page listed, so that a filtered list changes only them.

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import policies
 from core.exports import export_phone, export_response, wants_export
-from core.forms import add_service_errors
+from core.forms import attempt
 from core.pagination import paginate, query_without_page
 from core.search import TOKEN_FIELD as SEARCH_TOKEN
 from core.search import search_text
@@ -81,14 +80,9 @@ def course_create(request):
     form = CourseCreateForm(
         request.POST or None, units=units, initial={"unit": request.user.scope_unit_id}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.course_create(**form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Course “%(name)s” created.") % {"name": course.name})
-            return redirect("training:course-detail", pk=course.pk)
+    if request.method == "POST" and (course := form.submit(services.course_create)):
+        messages.success(request, _("Course “%(name)s” created.") % {"name": course.name})
+        return redirect("training:course-detail", pk=course.pk)
     return render(request, "training/course_form.html", {"form": form})
 
 
@@ -107,14 +101,9 @@ def course_edit(request, pk: int):
             "ends_on": course.ends_on,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_update(course=course, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Course saved."))
-            return redirect("training:course-detail", pk=course.pk)
+    if request.method == "POST" and form.submit(services.course_update, course=course):
+        messages.success(request, _("Course saved."))
+        return redirect("training:course-detail", pk=course.pk)
     return render(request, "training/course_form.html", {"form": form, "course": course})
 
 
@@ -171,16 +160,11 @@ def session_add(request, pk: int):
     policies.require(policies.can_manage_training, request.user)
     course = selectors.get_course_for_user(user=request.user, pk=pk)
     form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_add(course=course, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Session of %(day)s added.") % {"day": f"{session.held_on:%d/%m/%Y}"}
-            )
-            return redirect("training:course-detail", pk=course.pk)
+    if request.method == "POST" and (session := form.submit(services.session_add, course=course)):
+        messages.success(
+            request, _("Session of %(day)s added.") % {"day": f"{session.held_on:%d/%m/%Y}"}
+        )
+        return redirect("training:course-detail", pk=course.pk)
     return render(request, "training/session_form.html", {"form": form, "course": course})
 
 
@@ -192,11 +176,9 @@ def session_remove(request, pk: int):
     course = session.course
     error = ""
     if request.method == "POST":
-        try:
-            services.session_remove(session=session)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
+        _removed, problems = attempt(services.session_remove, session=session)
+        error = " ".join(problems)
+        if not problems:
             messages.success(request, _("Session removed."))
             return redirect("training:course-detail", pk=course.pk)
     return render(
@@ -226,23 +208,18 @@ def session_attendance(request, pk: int):
     trainees = list(selectors.trainees_for_course(course=course, search=search))
     all_ids = course.trainees.values_list("pk", flat=True)
     form = TickForm(request.POST or None, trainee_ids=all_ids)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.attendance_set(
-                session=session,
-                trainee_ids=form.cleaned_data["ticked"],
-                among=form.cleaned_data["shown"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Attendance saved: %(present)d present at this session.")
-                % {"present": result["present"]},
-            )
-            url = reverse("training:session-attendance", args=[session.pk])
-            return HttpResponseRedirect(_with_search(url, request))
+
+    def save(*, ticked, shown):
+        return services.attendance_set(session=session, trainee_ids=ticked, among=shown)
+
+    if request.method == "POST" and (result := form.submit(save)):
+        messages.success(
+            request,
+            _("Attendance saved: %(present)d present at this session.")
+            % {"present": result["present"]},
+        )
+        url = reverse("training:session-attendance", args=[session.pk])
+        return HttpResponseRedirect(_with_search(url, request))
     if form.is_bound:
         ticked = {int(v) for v in request.POST.getlist("ticked") if v.isdigit()}
     else:
@@ -270,14 +247,9 @@ def trainee_add(request, pk: int):
     policies.require(policies.can_manage_training, request.user)
     course = selectors.get_course_for_user(user=request.user, pk=pk)
     form = TraineeForm(request.POST or None, units=selectors.trainee_units(course=course))
-    if request.method == "POST" and form.is_valid():
-        try:
-            trainee = services.trainee_add(course=course, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s added to the course.") % {"name": trainee.name})
-            return redirect("training:course-detail", pk=course.pk)
+    if request.method == "POST" and (trainee := form.submit(services.trainee_add, course=course)):
+        messages.success(request, _("%(name)s added to the course.") % {"name": trainee.name})
+        return redirect("training:course-detail", pk=course.pk)
     return render(request, "training/trainee_form.html", {"form": form, "course": course})
 
 
@@ -291,24 +263,19 @@ def completion(request, pk: int):
     trainees = list(selectors.trainees_for_course(course=course, search=search))
     all_ids = course.trainees.values_list("pk", flat=True)
     form = CompletionForm(request.POST or None, trainee_ids=all_ids)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.completion_set(
-                course=course,
-                trainee_ids=form.cleaned_data["ticked"],
-                completed_on=form.cleaned_data["completed_on"],
-                among=form.cleaned_data["shown"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Completion saved: %(completed)d newly completed, %(uncompleted)d cleared.")
-                % result,
-            )
-            url = reverse("training:completion", args=[course.pk])
-            return HttpResponseRedirect(_with_search(url, request))
+
+    def save(*, ticked, shown, completed_on):
+        return services.completion_set(
+            course=course, trainee_ids=ticked, completed_on=completed_on, among=shown
+        )
+
+    if request.method == "POST" and (result := form.submit(save)):
+        messages.success(
+            request,
+            _("Completion saved: %(completed)d newly completed, %(uncompleted)d cleared.") % result,
+        )
+        url = reverse("training:completion", args=[course.pk])
+        return HttpResponseRedirect(_with_search(url, request))
     if form.is_bound:
         ticked = {int(v) for v in request.POST.getlist("ticked") if v.isdigit()}
     else:
