@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdministrativeUnit, Level, scope_filter
+from areas.models import AdministrativeUnit, Level, UnitScopedQuerySet
 
 
 class Role(models.TextChoices):
@@ -33,10 +33,12 @@ CREATABLE_ROLES = {
 }
 
 
-class UserQuerySet(models.QuerySet):
+class UserQuerySet(UnitScopedQuerySet):
+    unit_lookup = "scope_unit"
+
     def for_user(self, user) -> UserQuerySet:
         """Accounts a user may see: those scoped inside their own scope (never admins)."""
-        visible = scope_filter(self, user, unit="scope_unit")
+        visible = super().for_user(user)
         return visible if user.is_superuser else visible.exclude(role=Role.ADMIN)
 
 

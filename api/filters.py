@@ -46,21 +46,16 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class UnitFilter(IdFilter):
-    """Rows inside the unit with this id: the unit itself and everything below it.
-
-    ``field_name`` is the lookup from the row to its unit ("hamlet", "household__hamlet"; ""
-    for units themselves). Costs one query to find the unit within the user's scope.
-    """
+    """Rows inside the unit with this id: the unit itself and everything below it, as the
+    rows' own queryset defines "inside" (areas.models.UnitScopedQuerySet.within). Costs one
+    query to find the unit within the user's scope."""
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
         unit = AdministrativeUnit.objects.for_user(self.parent.request.user).filter(pk=value)
-        path = unit.values_list("path", flat=True).first()
-        if path is None:
-            return qs.none()
-        lookup = f"{self.field_name}__path__startswith" if self.field_name else "path__startswith"
-        return qs.filter(**{lookup: path})
+        found = unit.only("path").first()
+        return qs.none() if found is None else qs.within(found)
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -77,10 +72,8 @@ class SearchFilter(django_filters.CharFilter):
         return qs.filter(**{f"{self.field_name}__contains": key})
 
 
-def unit_filter(field_name: str) -> UnitFilter:
-    return UnitFilter(
-        field_name=field_name, label=_("Unit id: only rows inside this unit (and below it)")
-    )
+def unit_filter() -> UnitFilter:
+    return UnitFilter(label=_("Unit id: only rows inside this unit (and below it)"))
 
 
 def date_from(field_name: str) -> django_filters.DateFilter:
@@ -96,7 +89,7 @@ def date_to(field_name: str) -> django_filters.DateFilter:
 
 
 class UnitFilterSet(django_filters.FilterSet):
-    unit = unit_filter("")
+    unit = unit_filter()
     parent = IdFilter(field_name="parent", label=_("Parent unit id"))
     level = django_filters.ChoiceFilter(choices=Level.choices)
     current = django_filters.BooleanFilter(
@@ -110,7 +103,7 @@ class UnitFilterSet(django_filters.FilterSet):
 
 
 class TeamFilterSet(django_filters.FilterSet):
-    unit = unit_filter("hamlet")
+    unit = unit_filter()
     hamlet = IdFilter(field_name="hamlet", label=_("Hamlet id"))
     status = django_filters.ChoiceFilter(choices=TeamStatus.choices)
     search = SearchFilter()
@@ -121,7 +114,7 @@ class TeamFilterSet(django_filters.FilterSet):
 
 
 class MemberFilterSet(django_filters.FilterSet):
-    unit = unit_filter("team__hamlet")
+    unit = unit_filter()
     hamlet = IdFilter(field_name="team__hamlet", label=_("Hamlet id"))
     team = IdFilter(field_name="team", label=_("Team id"))
     role = django_filters.ChoiceFilter(choices=MemberRole.choices)
@@ -139,7 +132,7 @@ class MemberFilterSet(django_filters.FilterSet):
 
 
 class HouseholdFilterSet(django_filters.FilterSet):
-    unit = unit_filter("hamlet")
+    unit = unit_filter()
     hamlet = IdFilter(field_name="hamlet", label=_("Hamlet id"))
     private_search = "search_key"
 
@@ -149,7 +142,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
 
 class CitizenFilterSet(django_filters.FilterSet):
-    unit = unit_filter("household__hamlet")
+    unit = unit_filter()
     hamlet = IdFilter(field_name="household__hamlet", label=_("Hamlet id"))
     household = IdFilter(field_name="household", label=_("Household id"))
     sex = django_filters.ChoiceFilter(choices=Sex.choices)
@@ -171,7 +164,7 @@ class AppFilterSet(django_filters.FilterSet):
 
 
 class VisitFilterSet(django_filters.FilterSet):
-    unit = unit_filter("household__hamlet")
+    unit = unit_filter()
     hamlet = IdFilter(field_name="household__hamlet", label=_("Hamlet id"))
     household = IdFilter(field_name="household", label=_("Household id"))
     team = IdFilter(field_name="team", label=_("Team id"))
@@ -185,7 +178,7 @@ class VisitFilterSet(django_filters.FilterSet):
 
 
 class CourseFilterSet(django_filters.FilterSet):
-    unit = unit_filter("unit")
+    unit = unit_filter()
     starts_from = date_from("starts_on")
     starts_to = date_to("starts_on")
     search = SearchFilter()
@@ -196,7 +189,7 @@ class CourseFilterSet(django_filters.FilterSet):
 
 
 class AttendanceFilterSet(django_filters.FilterSet):
-    unit = unit_filter("session__course__unit")
+    unit = unit_filter()
     course = IdFilter(field_name="session__course", label=_("Course id"))
     session = IdFilter(field_name="session", label=_("Session id"))
     trainee = IdFilter(field_name="trainee", label=_("Trainee id"))

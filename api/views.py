@@ -35,7 +35,7 @@ from citizens.models import Assistance, Visit
 from citizens.selectors import citizens_for_user, households_for_user
 from core.text import fold
 from teams.selectors import members_for_user, teams_for_user
-from training.models import Attendance, Course
+from training.models import Attendance
 from training.selectors import courses_for_user
 
 from . import filters, serializers
@@ -255,9 +255,8 @@ class AttendanceViewSet(PrivateSearchMixin, ScopedReadOnlyViewSet):
     filterset_class = filters.AttendanceFilterSet
 
     def get_queryset(self):
-        courses = Course.objects.for_user(self.request.user)
         return (
-            Attendance.objects.filter(session__course__in=courses)
+            Attendance.objects.for_user(self.request.user)
             .select_related("session__course", "trainee")
             .order_by("-session__held_on", "session_id", "trainee__search_key", "pk")
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -52,10 +53,27 @@ def scope_filter(queryset: models.QuerySet, user, *, unit: str) -> models.QueryS
     return queryset.filter(**{path_lookup: user.scope_unit.path})
 
 
-class AdministrativeUnitQuerySet(models.QuerySet):
-    def within(self, unit: AdministrativeUnit) -> AdministrativeUnitQuerySet:
-        """The unit and everything below it."""
-        return self.filter(path__startswith=unit.path)
+class UnitScopedQuerySet(models.QuerySet):
+    """The scope vocabulary, defined once, for any model that lives in a unit: ``unit_lookup``
+    leads from the model to that unit ("hamlet", "household__hamlet", "scope_unit"; "" for
+    the units themselves)."""
+
+    unit_lookup: ClassVar[str] = ""
+
+    def _path_lookup(self) -> str:
+        return f"{self.unit_lookup}__path__startswith" if self.unit_lookup else "path__startswith"
+
+    def within(self, unit: AdministrativeUnit):
+        """Rows inside ``unit`` (the unit itself and everything below it)."""
+        return self.filter(**{self._path_lookup(): unit.path})
+
+    def for_user(self, user):
+        """The one door: what this user may see (scope_filter)."""
+        return scope_filter(self, user, unit=self.unit_lookup)
+
+
+class AdministrativeUnitQuerySet(UnitScopedQuerySet):
+    unit_lookup = ""
 
     def current(self) -> AdministrativeUnitQuerySet:
         return self.filter(valid_to__isnull=True)
@@ -67,10 +85,6 @@ class AdministrativeUnitQuerySet(models.QuerySet):
         from core.text import fold
 
         return self.filter(search_key__contains=fold(words))
-
-    def for_user(self, user) -> AdministrativeUnitQuerySet:
-        """The one door: what this user may see. Staff superusers see all; others their scope."""
-        return scope_filter(self, user, unit="")
 
 
 class AdministrativeUnit(TimeStampedModel):

@@ -11,16 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdministrativeUnit, scope_filter
+from areas.models import AdministrativeUnit, UnitScopedQuerySet
 from core.models import TimeStampedModel
 
 
-class HouseholdQuerySet(models.QuerySet):
-    def within(self, unit: AdministrativeUnit) -> HouseholdQuerySet:
-        return self.filter(hamlet__path__startswith=unit.path)
-
-    def for_user(self, user) -> HouseholdQuerySet:
-        return scope_filter(self, user, unit="hamlet")
+class HouseholdQuerySet(UnitScopedQuerySet):
+    unit_lookup = "hamlet"
 
 
 class Household(TimeStampedModel):
@@ -72,12 +68,8 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
-class CitizenQuerySet(models.QuerySet):
-    def within(self, unit: AdministrativeUnit) -> CitizenQuerySet:
-        return self.filter(household__hamlet__path__startswith=unit.path)
-
-    def for_user(self, user) -> CitizenQuerySet:
-        return scope_filter(self, user, unit="household__hamlet")
+class CitizenQuerySet(UnitScopedQuerySet):
+    unit_lookup = "household__hamlet"
 
 
 class Citizen(TimeStampedModel):
@@ -126,12 +118,8 @@ class Citizen(TimeStampedModel):
         return f"••••••••{self.id_number_last4}" if self.id_number_last4 else ""
 
 
-class VisitQuerySet(models.QuerySet):
-    def within(self, unit: AdministrativeUnit) -> VisitQuerySet:
-        return self.filter(household__hamlet__path__startswith=unit.path)
-
-    def for_user(self, user) -> VisitQuerySet:
-        return scope_filter(self, user, unit="household__hamlet")
+class VisitQuerySet(UnitScopedQuerySet):
+    unit_lookup = "household__hamlet"
 
 
 class Visit(TimeStampedModel):

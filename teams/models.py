@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdministrativeUnit, scope_filter
+from areas.models import AdministrativeUnit, UnitScopedQuerySet
 from core.models import TimeStampedModel
 
 
@@ -16,15 +16,11 @@ class TeamStatus(models.TextChoices):
     DISSOLVED = "dissolved", _("Dissolved")
 
 
-class TeamQuerySet(models.QuerySet):
+class TeamQuerySet(UnitScopedQuerySet):
+    unit_lookup = "hamlet"
+
     def active(self) -> TeamQuerySet:
         return self.filter(status=TeamStatus.ACTIVE)
-
-    def within(self, unit: AdministrativeUnit) -> TeamQuerySet:
-        return self.filter(hamlet__path__startswith=unit.path)
-
-    def for_user(self, user) -> TeamQuerySet:
-        return scope_filter(self, user, unit="hamlet")
 
 
 class Team(TimeStampedModel):
@@ -92,15 +88,11 @@ class Affiliation(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class TeamMemberQuerySet(models.QuerySet):
+class TeamMemberQuerySet(UnitScopedQuerySet):
+    unit_lookup = "team__hamlet"
+
     def current(self) -> TeamMemberQuerySet:
         return self.filter(left_on__isnull=True)
-
-    def within(self, unit: AdministrativeUnit) -> TeamMemberQuerySet:
-        return self.filter(team__hamlet__path__startswith=unit.path)
-
-    def for_user(self, user) -> TeamMemberQuerySet:
-        return scope_filter(self, user, unit="team__hamlet")
 
 
 class TeamMember(TimeStampedModel):

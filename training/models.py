@@ -6,14 +6,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdministrativeUnit, scope_filter
+from areas.models import AdministrativeUnit, UnitScopedQuerySet
 from core.models import TimeStampedModel
 from teams.models import TeamMember
 
 
-class CourseQuerySet(models.QuerySet):
-    def for_user(self, user) -> CourseQuerySet:
-        return scope_filter(self, user, unit="unit")
+class CourseQuerySet(UnitScopedQuerySet):
+    unit_lookup = "unit"
 
 
 class Course(TimeStampedModel):
@@ -48,11 +47,17 @@ class Course(TimeStampedModel):
         return self.name
 
 
+class SessionQuerySet(UnitScopedQuerySet):
+    unit_lookup = "course__unit"
+
+
 class Session(TimeStampedModel):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     topic = models.CharField(_("topic"), max_length=200, blank=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("session")
@@ -63,9 +68,8 @@ class Session(TimeStampedModel):
         return f"{self.course.name} · {self.held_on:%d/%m/%Y}"
 
 
-class TraineeQuerySet(models.QuerySet):
-    def for_user(self, user) -> TraineeQuerySet:
-        return scope_filter(self, user, unit="course__unit")
+class TraineeQuerySet(UnitScopedQuerySet):
+    unit_lookup = "course__unit"
 
     def completed(self) -> TraineeQuerySet:
         return self.filter(completed_on__isnull=False)
@@ -103,9 +107,15 @@ class Trainee(TimeStampedModel):
         return self.name
 
 
+class AttendanceQuerySet(UnitScopedQuerySet):
+    unit_lookup = "session__course__unit"
+
+
 class Attendance(TimeStampedModel):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="attendances")
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")

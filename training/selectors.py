@@ -6,7 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from areas.models import AdministrativeUnit, Level, scope_filter
+from areas.models import AdministrativeUnit, Level
 from core.text import fold
 
 from .models import Attendance, Course, Session, Trainee
@@ -60,7 +60,7 @@ def get_course_for_user(*, user, pk: int) -> Course:
 
 
 def get_session_for_user(*, user, pk: int) -> Session:
-    sessions = scope_filter(Session.objects.all(), user, unit="course__unit")
+    sessions = Session.objects.for_user(user)
     return get_object_or_404(sessions.select_related("course__unit"), pk=pk)
 
 

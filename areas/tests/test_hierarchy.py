@@ -147,3 +147,25 @@ def test_a_hamlet_cannot_be_closed_in_the_future_or_twice(tree):
     hamlet_close(hamlet=tree.hamlet_a, closed_on=timezone.localdate())
     with pytest.raises(ValidationError):
         hamlet_close(hamlet=tree.hamlet_a, closed_on=timezone.localdate())
+
+
+def test_every_queryset_scoped_by_a_unit_speaks_the_one_vocabulary():
+    """within() and for_user() are defined once (areas.models.UnitScopedQuerySet); a model's
+    queryset only names the lookup to its unit."""
+    from django.apps import apps
+
+    from areas.models import UnitScopedQuerySet
+
+    # Scoped otherwise: a report by its requester, the audit log by role.
+    own_rules = {"Report", "AuditEvent"}
+    scoped = []
+    for model in apps.get_models():
+        queryset = type(model._default_manager.get_queryset())
+        if not hasattr(queryset, "for_user") or model.__name__ in own_rules:
+            continue
+        assert issubclass(queryset, UnitScopedQuerySet), model.__name__
+        assert "within" not in vars(queryset) and "_path_lookup" not in vars(queryset)
+        scoped.append(model.__name__)
+    assert {"Household", "Citizen", "Visit", "Team", "TeamMember", "Course", "User"} <= set(
+        scoped
+    )
