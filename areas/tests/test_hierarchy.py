@@ -156,8 +156,8 @@ def test_every_queryset_scoped_by_a_unit_speaks_the_one_vocabulary():
 
     from areas.models import UnitScopedQuerySet
 
-    # Scoped otherwise: a report by its requester, the audit log by role.
-    own_rules = {"Report", "AuditEvent"}
+    # Scoped otherwise: a report and an upload by their requester, the audit log by role.
+    own_rules = {"Report", "ImportBatch", "AuditEvent"}
     scoped = []
     for model in apps.get_models():
         queryset = type(model._default_manager.get_queryset())
