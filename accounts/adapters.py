@@ -9,6 +9,12 @@ class AccountAdapter(DefaultAccountAdapter):
         # No open sign-up: officers create accounts for the people they supervise.
         return False
 
+    def set_password(self, user, password: str) -> None:
+        """Password changes and resets go through the service: the old tokens end."""
+        from .services import user_password_set
+
+        user_password_set(user=user, password=password)
+
     def get_login_redirect_url(self, request) -> str:
         """Each role lands on its work: team leaders on the field app (whatever the screen),
         officers on their area's home page. A ``?next=`` page still wins (allauth)."""

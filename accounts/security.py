@@ -1,15 +1,13 @@
-"""Account security the whole portal relies on: who must use a second factor, and revoking
-API tokens when a password changes or an account is deactivated."""
+"""Account security the whole portal relies on: who must use a second factor. (API tokens end
+with the password or the account: accounts.services.user_password_set / user_set_active.)"""
 
 from __future__ import annotations
 
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
-from django.db.models.signals import pre_save
-from django.dispatch import receiver
 from django.shortcuts import redirect
 
-from .models import Role, User
+from .models import Role
 
 
 def requires_mfa(user) -> bool:
@@ -90,18 +88,3 @@ class MfaAdapter(DefaultMFAAdapter):
         if requires_mfa(authenticator.user) and authenticator.type == "totp":
             return False
         return super().can_delete_authenticator(authenticator)
-
-
-@receiver(pre_save, sender=User, dispatch_uid="accounts-revoke-tokens")
-def _revoke_tokens_on_password_or_deactivation(sender, instance: User, **kwargs):
-    """A new password or a deactivation ends every API token of the account (web sessions
-    end by themselves: Django checks the password hash and is_active on every request)."""
-    if instance.pk is None:
-        return
-    before = User.objects.filter(pk=instance.pk).values("password", "is_active").first()
-    if before is None:
-        return
-    if before["password"] != instance.password or (before["is_active"] and not instance.is_active):
-        from rest_framework.authtoken.models import Token
-
-        Token.objects.filter(user_id=instance.pk).delete()

@@ -88,13 +88,34 @@ def user_create(
     return user
 
 
+def user_tokens_end(*, user: User) -> None:
+    """End every API token of the account (its web sessions end by themselves: Django checks
+    the password hash and is_active on every request)."""
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user_id=user.pk).delete()
+
+
+def user_password_set(*, user: User, password: str) -> User:
+    """A new password (the sign-in pages, a reset, the admin): the old one's API tokens end."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        user_tokens_end(user=user)
+    return user
+
+
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
-    """Deactivate or reactivate an account the actor manages (never their own)."""
+    """Deactivate or reactivate an account the actor manages (never their own); a
+    deactivated account's API tokens end."""
     if actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     _check_actor_may_manage(actor=actor, role=user.role, scope_unit=user.scope_unit)
-    user.is_active = active
-    user.save(update_fields=["is_active"])
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            user_tokens_end(user=user)
     return user
 
 

@@ -69,10 +69,10 @@ def _validate_placement(unit: AdministrativeUnit) -> None:
         )
 
 
-def _unit_move(
+def unit_move(
+    *,
     unit: AdministrativeUnit,
     new_parent: AdministrativeUnit,
-    *,
     effective: datetime.date | None = None,
 ) -> None:
     """Re-parent a unit and rewrite the paths of its whole subtree in one UPDATE. With an
@@ -259,7 +259,10 @@ def parse_units_csv(data: bytes) -> tuple[list[UnitRow], list[str]]:
     return rows, errors
 
 
-def _validate_rows(rows: list[UnitRow]) -> list[str]:
+def unit_rows_check(rows: list[UnitRow]) -> list[str]:
+    """What is wrong with a units list (duplicate codes, unknown parents or levels…), each
+    naming its line; empty when the rows make a tree. (reorganizations checks its new units
+    file with it too.)"""
     errors: list[str] = []
     first_line: dict[str, int] = {}
     by_code = {}
@@ -345,7 +348,7 @@ def units_import(*, data: bytes, valid_from: datetime.date = DEFAULT_VALID_FROM)
     rows, result.errors = parse_units_csv(data)
     if result.errors:
         return result
-    result.errors = _validate_rows(rows)
+    result.errors = unit_rows_check(rows)
     if result.errors:
         return result
     rows.sort(key=lambda r: LEVEL_RANK[Level(r.level)])
@@ -375,7 +378,7 @@ def units_import(*, data: bytes, valid_from: datetime.date = DEFAULT_VALID_FROM)
                 unit.save(update_fields=["name", "search_key", "updated_at"])
                 changed = True
             if parent is not None and unit.parent_id != parent.pk:
-                _unit_move(unit, parent)
+                unit_move(unit=unit, new_parent=parent)
                 changed = True
             result.count(row.level, "updated" if changed else "unchanged")
     return result

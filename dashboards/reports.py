@@ -122,3 +122,8 @@ def report_build(*, report: Report) -> Report:
     report.finished_at = timezone.now()
     report.save(update_fields=["xlsx", "pdf", "status", "progress", "finished_at"])
     return report
+
+
+def report_fail(*, report_id: int) -> None:
+    """A build that raised: the page says "failed" instead of "being prepared" for ever."""
+    Report.objects.filter(pk=report_id).update(status=ReportStatus.FAILED)

@@ -24,8 +24,8 @@ def rollup(full: bool = False) -> int:
 
 @shared_task(name="dashboards.build_report", acks_late=True)
 def build_report(report_id: int) -> None:
-    from .models import Report, ReportStatus
-    from .reports import report_build
+    from .models import Report
+    from .reports import report_build, report_fail
 
     report = Report.objects.filter(pk=report_id).first()
     if report is None:  # deleted meanwhile
@@ -33,6 +33,5 @@ def build_report(report_id: int) -> None:
     try:
         report_build(report=report)
     except Exception:
-        # The page says "failed" instead of "being prepared" for ever; the error is logged.
-        Report.objects.filter(pk=report_id).update(status=ReportStatus.FAILED)
+        report_fail(report_id=report_id)  # the error itself is logged by Celery
         raise

@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 
 from accounts import policies
 from areas.models import AdministrativeUnit, Level
-from areas.services import _unit_move, _validate_rows, parse_units_csv, read_csv, unit_create
+from areas.services import parse_units_csv, read_csv, unit_create, unit_move, unit_rows_check
 from core.text import clean_text, fold
 
 from .models import HamletAssignment, Reorganization, Status
@@ -146,7 +146,7 @@ def plan_reorganization(
         return plan
 
     plan.errors += [
-        _("New units file: %(error)s") % {"error": e} for e in _validate_rows(unit_rows)
+        _("New units file: %(error)s") % {"error": e} for e in unit_rows_check(unit_rows)
     ]
     codes: dict[str, object] = {}
     for row in unit_rows:
@@ -485,7 +485,7 @@ def _apply(reorganization: Reorganization, plan: Plan) -> dict:
         unit.refresh_from_db()
         target = units[parent_code]
         target.refresh_from_db(fields=["path"])
-        _unit_move(unit, target, effective=plan.effective_on)
+        unit_move(unit=unit, new_parent=target, effective=plan.effective_on)
     for unit in units.values():  # paths change when an ancestor moves
         unit.refresh_from_db(fields=["path", "parent"])
     assigned = dict(reorganization.assignments.values_list("hamlet_id", "new_commune_code"))
@@ -493,7 +493,7 @@ def _apply(reorganization: Reorganization, plan: Plan) -> dict:
     moves += [(hamlet, assigned[hamlet.pk]) for hamlet, _old, _c in plan.work_list]
     for hamlet, code in moves:
         hamlet.refresh_from_db(fields=["path", "parent"])
-        _unit_move(hamlet, units[code], effective=plan.effective_on)
+        unit_move(unit=hamlet, new_parent=units[code], effective=plan.effective_on)
     return {
         **plan.counts(),
         "hamlets_moved": len(moves),

@@ -113,16 +113,37 @@ def test_the_token_endpoint_is_rate_limited(client, officer_a):
     assert answers[-1] == 429
 
 
-def test_a_new_password_ends_api_tokens_and_other_sessions(client, officer_a):
+def test_a_new_password_ends_api_tokens_and_other_sessions(client_for, officer_a):
     from django.test import Client
+
+    from conftest import PASSWORD
 
     token = Token.objects.create(user=officer_a)
     other = Client()
     other.force_login(officer_a)
-    officer_a.set_password("Một-mật-khẩu-mới-2026")
-    officer_a.save()
+    changed = client_for(officer_a).post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "Một-mật-khẩu-mới-2026",
+            "password2": "Một-mật-khẩu-mới-2026",
+        },
+    )
+    assert changed.status_code == 302
     assert not Token.objects.filter(pk=token.pk).exists()
     assert other.get(reverse("dashboards:home"))["Location"].startswith(reverse("account_login"))
+
+
+def test_a_password_set_by_the_administrator_ends_the_accounts_tokens(
+    client_for, admin_user, leader_a
+):
+    token = Token.objects.create(user=leader_a)
+    response = client_for(admin_user).post(
+        reverse("admin:auth_user_password_change", args=[leader_a.pk]),
+        {"password1": "Một-mật-khẩu-mới-2026", "password2": "Một-mật-khẩu-mới-2026"},
+    )
+    assert response.status_code == 302
+    assert not Token.objects.filter(pk=token.pk).exists()
 
 
 def test_deactivating_an_account_ends_its_sessions_and_tokens(client_for, officer_a, leader_a):

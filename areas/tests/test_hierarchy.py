@@ -166,6 +166,4 @@ def test_every_queryset_scoped_by_a_unit_speaks_the_one_vocabulary():
         assert issubclass(queryset, UnitScopedQuerySet), model.__name__
         assert "within" not in vars(queryset) and "_path_lookup" not in vars(queryset)
         scoped.append(model.__name__)
-    assert {"Household", "Citizen", "Visit", "Team", "TeamMember", "Course", "User"} <= set(
-        scoped
-    )
+    assert {"Household", "Citizen", "Visit", "Team", "TeamMember", "Course", "User"} <= set(scoped)

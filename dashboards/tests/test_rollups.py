@@ -218,9 +218,9 @@ def test_an_incremental_run_recomputes_only_the_changed_units(random_province, t
 
 def test_moving_a_unit_makes_the_next_run_a_full_one(random_province, tree):
     rollup_full()
-    from areas.services import _unit_move
+    from areas.services import unit_move
 
-    _unit_move(tree.hamlet_a, tree.commune_b)
+    unit_move(unit=tree.hamlet_a, new_parent=tree.commune_b)
     assert rollup() == AdministrativeUnit.objects.count()
     assert_every_figure_equals_a_recount()
 
