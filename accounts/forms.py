@@ -39,5 +39,9 @@ class UserCreateForm(ServiceForm):
 
     def __init__(self, *args, roles: list[Role], units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in roles]
-        self.fields["scope_unit"].queryset = units
+        role_field = self.fields["role"]
+        unit_field = self.fields["scope_unit"]
+        assert isinstance(role_field, forms.ChoiceField)
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        role_field.choices = [(r.value, r.label) for r in roles]
+        unit_field.queryset = units

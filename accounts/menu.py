@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import policies
@@ -18,9 +19,9 @@ from .models import Role
 @dataclass(frozen=True)
 class Item:
     key: str
-    label: str
+    label: str | Promise
     route: str
-    description: str = ""
+    description: str | Promise = ""
     # Which pages count as this item's (for aria-current): "app:" for a whole app, names.
     current: tuple[str, ...] = ()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -42,7 +44,7 @@ class UserQuerySet(UnitScopedQuerySet):
         return visible if user.is_superuser else visible.exclude(role=Role.ADMIN)
 
 
-class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.ADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
@@ -50,8 +52,8 @@ class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
 
 class User(AbstractUser):
     # Vietnamese names don't split into first and last: one field, written as people write it.
-    first_name = None
-    last_name = None
+    first_name = None  # type: ignore[assignment]  # the field removed
+    last_name = None  # type: ignore[assignment]
     name = models.CharField(_("full name"), max_length=150, blank=True)
     # fold(name): what accent-insensitive search matches against.
     search_key = models.CharField(max_length=150, blank=True, editable=False)
@@ -69,7 +71,7 @@ class User(AbstractUser):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = PortalUserManager()
+    objects: ClassVar[PortalUserManager] = PortalUserManager()
 
     class Meta:
         verbose_name = _("user")

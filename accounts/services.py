@@ -43,7 +43,7 @@ def _check_actor_may_manage(
         return
     if role not in policies.creatable_roles(actor):
         raise ValidationError({"role": _("You cannot create accounts with this role.")})
-    if scope_unit is None or not scope_unit.is_within(actor.scope_unit):
+    if scope_unit is None or actor.scope_unit is None or not scope_unit.is_within(actor.scope_unit):
         raise ValidationError({"scope_unit": _("This unit is outside your area.")})
 
 

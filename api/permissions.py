@@ -7,13 +7,14 @@ the user's area is not found (404, or 400 when named in a payload).
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts import policies
 
 
-def permission_for(predicate, message: str) -> type[BasePermission]:
+def permission_for(predicate, message: str | Promise) -> type[BasePermission]:
     """Reading needs a signed-in user; writing, ``predicate(user)``."""
 
     class PolicyPermission(BasePermission):
@@ -23,7 +24,7 @@ def permission_for(predicate, message: str) -> type[BasePermission]:
                 return False
             return request.method in SAFE_METHODS or predicate(user)
 
-    PolicyPermission.message = message
+    PolicyPermission.message = str(message)  # type: ignore[attr-defined]
     PolicyPermission.__name__ = f"May{predicate.__name__.removeprefix('can_').title()}"
     return PolicyPermission
 

@@ -169,8 +169,12 @@ class AppSerializer(serializers.ModelSerializer):
 
 class AssistanceSerializer(serializers.ModelSerializer):
     citizen_name = serializers.CharField(source="citizen.full_name", read_only=True)
-    app = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    outcome = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    app: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    outcome: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Assistance
@@ -180,7 +184,9 @@ class AssistanceSerializer(serializers.ModelSerializer):
 class VisitSerializer(serializers.ModelSerializer):
     """A recorded visit. ``team`` and ``recorded_by`` are set by the server, never the client."""
 
-    members_present = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    members_present: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     assistances = AssistanceSerializer(many=True, read_only=True)
 
     class Meta:

@@ -11,6 +11,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
+    scope: str
+
     def get_rate(self) -> str:
         return settings.API_RATE_LIMITS[self.scope]
 

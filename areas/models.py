@@ -191,7 +191,7 @@ def structure_on(day: datetime.date) -> dict[int, int | None]:
     """The tree of ``day``: unit id → its parent's id then, for every unit that existed by
     then (two queries). Units already closed stay under their last parent, as the roll-up
     counts them (a closed hamlet's records still count in its commune)."""
-    parents = dict(
+    parents: dict[int, int | None] = dict(
         AdministrativeUnit.objects.filter(valid_from__lte=day).values_list("id", "parent_id")
     )
     for unit_id, parent_id in UnitPlacement.objects.filter(

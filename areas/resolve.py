@@ -100,7 +100,8 @@ class HamletResolver:
         for key in keys:
             matches = self.hamlets_by_name.get(key, [])
             if len(matches) == 1:
-                return Resolved(commune=self._units.get(matches[0].parent_id), hamlet=matches[0])
+                commune = self._units.get(matches[0].parent_id or 0)
+                return Resolved(commune=commune, hamlet=matches[0])
             if len(matches) > 1:
                 return Resolved(
                     error=_("several hamlets are called “%(name)s”: add a commune column")

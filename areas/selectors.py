@@ -54,7 +54,7 @@ def unit_level_counts(*, unit: AdministrativeUnit) -> list[tuple[str, int]]:
     )
     counts = {row["level"]: row["n"] for row in rows}
     return [
-        (Level(level).label, counts[level])
+        (str(Level(level).label), counts[level])
         for level in sorted(counts, key=lambda lv: LEVEL_RANK[Level(lv)])
     ]
 

@@ -24,7 +24,7 @@ DEFAULT_VALID_FROM = UNKNOWN_START
 
 
 def _set_path(unit: AdministrativeUnit) -> None:
-    prefix = unit.parent.path if unit.parent_id else "/"
+    prefix = unit.parent.path if unit.parent is not None else "/"
     unit.path = f"{prefix}{unit.pk}/"
     unit.save(update_fields=["path"])
 
@@ -160,6 +160,7 @@ def hamlet_update(*, hamlet: AdministrativeUnit, name: str, code: str) -> Admini
     hamlet.name = clean_text(name)
     hamlet.code = clean_text(code) or hamlet.code
     hamlet.search_key = fold(hamlet.name)
+    assert hamlet.parent is not None  # a hamlet always has its commune
     _validate_hamlet(hamlet=hamlet, commune=hamlet.parent)
     hamlet.full_clean(exclude=["path"])
     hamlet.save(update_fields=["name", "code", "search_key", "updated_at"])

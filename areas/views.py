@@ -33,7 +33,7 @@ def unit_detail(request, pk: int):
     if wants_export(request):
         headers = [_("Name"), _("Code"), _("Level"), _("Units below"), _("valid until")]
         rows = (
-            (c.name, c.code, c.get_level_display(), c.child_count, c.valid_to)
+            (c.name, c.code, c.get_level_display(), c.child_count, c.valid_to)  # type: ignore[attr-defined]  # annotated
             for c in children.iterator(chunk_size=2000)
         )
         return export_response(request, f"don-vi-{unit.code}", headers, rows)

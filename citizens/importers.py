@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import policies
+from accounts.models import User
+from areas.models import AdministrativeUnit
 from areas.resolve import HamletResolver
 from areas.services import hamlet_create
 from core.imports import Action, Plan, PlanRow
@@ -87,9 +89,10 @@ def parse_birth_year(value: object) -> int | None:
         year = value if 1000 <= value <= 9999 else None
         if year is None:
             try:
-                year = parse_date(value).year  # an Excel serial date
+                serial = parse_date(value)  # an Excel serial date
             except ValueError:
-                year = None
+                serial = None
+            year = serial.year if serial else None
     elif isinstance(value, str):
         text = clean_text(value)
         if _YEAR.match(text):
@@ -98,7 +101,8 @@ def parse_birth_year(value: object) -> int | None:
             year = int(match.group(1))
         else:
             try:
-                year = parse_date(text).year
+                parsed = parse_date(text)
+                year = parsed.year if parsed else None
             except ValueError:
                 year = None
     this_year = timezone.localdate().year
@@ -125,6 +129,7 @@ def parse_consent(value: object, *, today: datetime.date) -> datetime.date | Non
         return None
     if isinstance(value, bool):
         return today if value else None
+    day: datetime.date | None
     if isinstance(value, datetime.date):
         day = value
     else:
@@ -187,8 +192,8 @@ class _Group:
 
 @dataclass
 class HouseholdImporter:
-    user: object
-    unit: object
+    user: User | None  # None: a script (manage.py import_roster)
+    unit: AdministrativeUnit
     kind = "households"
     # Registry imports are the area officers' (and administrators') work.
     policy = staticmethod(policies.can_manage_registry)
@@ -378,9 +383,9 @@ class HouseholdImporter:
             )
             if not consented:
                 # Members' personal data needs the household's consent (Decree 13/2023).
-                for row in group.rows:
-                    if row.data["name"]:
-                        row.fail(
+                for member_row in group.rows:
+                    if member_row.data["name"]:
+                        member_row.fail(
                             col("consent"),
                             _(
                                 "the household has not agreed to store its members' data: "
@@ -436,7 +441,6 @@ class HouseholdImporter:
 
     @transaction.atomic
     def apply(self, plan: Plan) -> dict[str, int]:
-        from areas.models import AdministrativeUnit
 
         result = {"created": 0, "updated": 0, "hamlets": 0, "households": 0, "citizens": 0}
         hamlets: dict[tuple, AdministrativeUnit] = {}

@@ -93,6 +93,7 @@ def backup(path: Path | None = None, *, alias: str = "default") -> Path:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
+        assert dump.stdout is not None and dump.stderr is not None  # both are pipes
         encrypt = subprocess.run(
             _gpg(
                 "--symmetric", "--cipher-algo", "AES256", "--output", "-", key_fd=key_fd, home=home
@@ -127,6 +128,7 @@ def restore(path: Path, *, url: str | None = None, alias: str = "default") -> No
             pass_fds=(key_fd,),
         )
         os.close(key_fd)
+        assert decrypt.stdout is not None  # a pipe
         head = decrypt.stdout.read(5)
         if head != b"PGDMP":  # pg_dump's custom format starts so; a wrong key gives nothing
             decrypt.stdout.close()
@@ -142,6 +144,7 @@ def restore(path: Path, *, url: str | None = None, alias: str = "default") -> No
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        assert load.stdin is not None and load.stderr is not None  # pipes
         try:
             load.stdin.write(head)
             shutil.copyfileobj(decrypt.stdout, load.stdin, 1 << 20)

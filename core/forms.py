@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+T = TypeVar("T")
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -39,7 +44,7 @@ class ServiceForm(forms.Form):
         return True if result is None else result
 
 
-def attempt(service, /, **kwargs) -> tuple[object, list[str]]:
+def attempt(service: Callable[..., T], /, **kwargs) -> tuple[T | bool | None, list[str]]:
     """For an action without a form (a button): run the service; (its result or True, [])
     when it went through, (None, its messages) when it refused."""
     try:

@@ -21,6 +21,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import openpyxl
 from django.utils.translation import gettext as _
@@ -60,7 +61,7 @@ class SheetError(Exception):
 @dataclass
 class SheetRow:
     number: int  # the row number as Excel shows it; for CSV the line where the record starts
-    values: dict[str, object]  # canonical field → cleaned value ("" when blank or missing)
+    values: dict[str, Any]  # canonical field → cleaned value ("" when blank or missing)
     cells: list[object]  # the row's cleaned cell values, one per header column
 
 
@@ -310,7 +311,7 @@ def _worksheet_grid(sheet: object) -> Grid:
     Reads the worksheet's sparse cell store instead of ``iter_rows``, which would create every
     empty cell up to the furthest used one (a stray value in XFD1048576 means billions).
     """
-    cells: dict[tuple[int, int], object] = getattr(sheet, "_cells", {})
+    cells: dict[tuple[int, int], Any] = getattr(sheet, "_cells", {})
     sparse: dict[int, dict[int, object]] = {}
     for (row, column), cell in cells.items():
         if column > MAX_COLUMNS:

@@ -76,7 +76,7 @@ def report_build(*, report: Report) -> Report:
             "apps": data["apps"],
         }
         _progress(report, 30)
-        rows = [["I. Kết quả trong tháng", ""]]
+        rows: list[list] = [["I. Kết quả trong tháng", ""]]
         rows += [[label, value] for label, value in context["month_figures"]]
         rows += [[], ["II. Số liệu lũy kế", ""]]
         rows += [[label, value] for label, value in context["figures"]]

@@ -314,8 +314,8 @@ def _prepare(marks: list[tuple[int | None, datetime.date | None]], day: datetime
     if any(unit is None for unit, _ in marks):
         return None
     days = {d for _, d in marks if d is not None}
-    period_units = _ancestors({unit for unit, d in marks if d is not None})
-    units = _ancestors({unit for unit, _ in marks}) | period_units
+    period_units = _ancestors({unit for unit, d in marks if unit is not None and d is not None})
+    units = _ancestors({unit for unit, _ in marks if unit is not None}) | period_units
     if day is not None:  # --date: that day's periods for every unit, and all totals
         days.add(day)
         units = period_units = set(AdministrativeUnit.objects.values_list("pk", flat=True))

@@ -70,7 +70,7 @@ def trends(
     weeks, months = _weeks(today, TREND_WEEKS), _months(today, TREND_MONTHS)
     if subtree is not None:
         sums = periods_as_of(subtree, weeks[0], months[0])
-        rows = {key: SimpleNamespace(**values) for key, values in sums.items()}
+        rows: dict = {key: SimpleNamespace(**values) for key, values in sums.items()}
     else:
         rows = {
             (row.period, row.starts_on): row
@@ -133,7 +133,7 @@ def unit_dashboard(
         # Units closed by a reorganization: listed apart, latest first.
         former = sorted(
             (row.unit for row in rows if row.unit.valid_to is not None),
-            key=lambda u: (-u.valid_to.toordinal(), u.search_key),
+            key=lambda u: (-(u.valid_to or datetime.date.max).toordinal(), u.search_key),
         )
         apps = list(
             UnitAppFigures.objects.filter(unit=unit)

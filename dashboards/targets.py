@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Target:
     key: str
-    label: str
+    label: str | Promise
     goal: int  # percent
-    measure: str  # what the portal counts for it, or why it cannot
+    measure: str | Promise  # what the portal counts for it, or why it cannot
 
 
 TARGETS = [

@@ -172,7 +172,7 @@ def seed_teams(log: Callable[[str], None]) -> None:
             decision_number="125/QĐ-UBND",
         )
         teams = {t.hamlet_id: t for t in Team.objects.all()}
-        rows = []
+        rows: list[dict] = []
         for group, total in (
             (chosen_dh, MEMBERS_DINH_HOA),
             (chosen_other, MEMBERS_PROVINCE - MEMBERS_DINH_HOA),
@@ -248,7 +248,7 @@ def _households_for(hamlet: AdministrativeUnit, count: int, rng: random.Random) 
     for household in Household.objects.filter(hamlet=hamlet, consent_on__isnull=False):
         for i in range(household.member_count):
             if i == 0:
-                name, sex, year = household.head_name, Sex.MALE, rng.randrange(1955, 1990)
+                name, sex, year = household.head_name, str(Sex.MALE), rng.randrange(1955, 1990)
             else:
                 name, sex = person(rng)
                 year = rng.randrange(1940, 2020)

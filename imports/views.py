@@ -133,6 +133,7 @@ def confirm(request, pk: int):
     if problems:
         messages.error(request, " ".join(problems))
     else:
+        assert isinstance(result, dict)  # what batch_apply counted
         messages.success(
             request,
             _(

@@ -169,14 +169,14 @@ def plan_reorganization(
                 % {"line": row.line, "code": row.parent_code}
             )
         codes[row.code] = row
-    for row in mapping:
-        if row.new_code not in codes:
+    for link in mapping:
+        if link.new_code not in codes:
             plan.errors.append(
                 _(
                     "Mapping file, line %(line)d: the new code %(code)s is not in the new units "
                     "file."
                 )
-                % {"line": row.line, "code": row.new_code}
+                % {"line": link.line, "code": link.new_code}
             )
     if plan.errors:
         return plan
@@ -197,11 +197,11 @@ def plan_reorganization(
         )
         return plan
     targets: dict[str, list[MappingRow]] = defaultdict(list)
-    for row in mapping:
-        targets[row.old_code].append(row)
+    for link in mapping:
+        targets[link.old_code].append(link)
     sources: dict[str, list[MappingRow]] = defaultdict(list)
-    for row in mapping:
-        sources[row.new_code].append(row)
+    for link in mapping:
+        sources[link.new_code].append(link)
 
     provinces: set[int] = set()
     unknown: list[str] = []
@@ -278,11 +278,12 @@ def plan_reorganization(
 
     moving = {unit.pk for unit, _code in plan.reparent}
     for new in plan.kept:
+        kept = new.kept
+        assert kept is not None  # plan.kept lists the units that keep their identity
         parent = new_by_code.get(new.parent_code)
-        current_parent = new.kept.parent_id
         wanted = parent.kept.pk if parent and parent.kept else None
-        if new.parent_code and wanted != current_parent and new.kept.pk not in moving:
-            plan.reparent.append((new.kept, new.parent_code))
+        if new.parent_code and wanted != kept.parent_id and kept.pk not in moving:
+            plan.reparent.append((kept, new.parent_code))
     for new in plan.created:
         other = by_code.get(new.code)
         if other is not None and other.pk not in closing:
@@ -308,7 +309,9 @@ def plan_reorganization(
             plan.moves.append((hamlet, choices[0]))
         else:
             plan.work_list.append((hamlet, hamlet.parent, choices or communes))
-    unmapped = {h.parent.name for h, _p, c in plan.work_list if c is communes}
+    unmapped = {
+        commune.name for _h, commune, c in plan.work_list if c is communes and commune is not None
+    }
     for name in sorted(unmapped):
         plan.warnings.append(
             _("%(commune)s is not in the mapping: its hamlets are on the work list.")

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import policies
+from accounts.models import User
+from areas.models import AdministrativeUnit
 from areas.resolve import HamletResolver
 from areas.services import hamlet_create
 from core.imports import Action, Plan, PlanRow
@@ -117,8 +119,8 @@ def parse_affiliation(text: str) -> str:
 
 @dataclass
 class RosterImporter:
-    user: object
-    unit: object
+    user: User | None  # None: a script (manage.py import_roster)
+    unit: AdministrativeUnit
     kind = "roster"
     # Registry imports are the area officers' (and administrators') work.
     policy = staticmethod(policies.can_manage_registry)
@@ -135,7 +137,7 @@ class RosterImporter:
             for t in Team.objects.active().within(self.unit).prefetch_related("members")
         }
         seen: dict[tuple, int] = {}
-        new_hamlets: dict[tuple[int, str], str] = {}
+        new_hamlets: dict[int | tuple[int, str], str] = {}
         new_teams: set[str] = set()
         leaders_in_file: dict[object, int] = {}
         for row in table.rows:
@@ -170,9 +172,12 @@ class RosterImporter:
                     item.fail(col(field_name), str(exc))
             if item.errors:
                 continue
-            hamlet_key = (
-                where.hamlet.pk if where.hamlet else (where.commune.pk, fold(where.new_hamlet_name))
-            )
+            hamlet_key: int | tuple[int, str]
+            if where.hamlet:
+                hamlet_key = where.hamlet.pk
+            else:
+                assert where.commune is not None  # a new hamlet is always of a known commune
+                hamlet_key = (where.commune.pk, fold(where.new_hamlet_name))
             identity = (hamlet_key, fold(name), phone)
             if identity in seen:
                 item.fail("", _("repeats row %(row)d") % {"row": seen[identity]})
@@ -202,7 +207,7 @@ class RosterImporter:
             item.data = data
             place = where.hamlet.name if where.hamlet else where.new_hamlet_name
             item.summary = f"{name} · {place}"
-            if where.new_hamlet_name:
+            if where.new_hamlet_name and where.commune is not None:
                 new_hamlets[hamlet_key] = f"{where.new_hamlet_name} ({where.commune.name})"
             team = teams.get(where.hamlet.pk) if where.hamlet else None
             if team is None:

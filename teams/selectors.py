@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
@@ -59,9 +61,16 @@ ROLE_RANK = Case(When(role="leader", then=0), When(role="deputy", then=1), defau
 
 def team_roster(*, team: Team) -> tuple[list[TeamMember], list[TeamMember]]:
     """(current members, former members) in one query; leader first."""
-    members = list(team.members.annotate(rank=ROLE_RANK).select_related("user"))
-    current = sorted((m for m in members if m.is_current), key=lambda m: (m.rank, m.search_key))
-    former = sorted((m for m in members if not m.is_current), key=lambda m: m.left_on, reverse=True)
+    members: list[TeamMember] = list(team.members.annotate(rank=ROLE_RANK).select_related("user"))
+    current = sorted(
+        (m for m in members if m.is_current),
+        key=lambda m: (m.rank, m.search_key),  # type: ignore[attr-defined]  # annotated
+    )
+    former = sorted(
+        (m for m in members if not m.is_current),
+        key=lambda m: m.left_on or datetime.date.min,  # former members all have left
+        reverse=True,
+    )
     return current, former
 
 

@@ -93,8 +93,8 @@ def team_dissolve(*, team: Team, dissolved_on: datetime.date) -> Team:
 def _check_single_leader(member: TeamMember) -> None:
     if member.role != MemberRole.LEADER or member.left_on is not None:
         return
-    leader = member.team.members.current().filter(role=MemberRole.LEADER).exclude(pk=member.pk)
-    leader = leader.first()
+    leaders = member.team.members.current().filter(role=MemberRole.LEADER)
+    leader = leaders.exclude(pk=member.pk).first()
     if leader is not None:
         raise ValidationError(
             {

@@ -11,7 +11,7 @@ from teams.views import directory as team_directory
 admin.site.site_header = _("Thái Nguyên digital-technology teams portal")
 admin.site.site_title = _("Portal administration")
 # The admin signs in through the portal's login (rate-limited, MFA-aware), not its own form.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", home, name="home"),

@@ -8,6 +8,7 @@ held that day) and whether the person completed the course ("Hoàn thành": x, c
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.http import Http404
@@ -36,8 +37,8 @@ FIELDS = {
 }
 REQUIRED = {"name"}
 
-NAME_MAX = Trainee._meta.get_field("name").max_length
-WORKPLACE_MAX = Trainee._meta.get_field("workplace").max_length
+NAME_MAX: int = Trainee._meta.get_field("name").max_length or 0
+WORKPLACE_MAX: int = Trainee._meta.get_field("workplace").max_length or 0
 COMPLETED_WORDS = {"x", "co", "dat", "hoan thanh", "1", "yes", "true"}
 
 
@@ -147,12 +148,12 @@ class AttendanceImporter:
                 item.fail("", _("repeats row %(row)d") % {"row": seen[identity]})
                 continue
             seen[identity] = row.number
-            data = {
+            data: dict[str, Any] = {
                 "name": name,
                 "phone": phone,
                 "workplace": workplace,
                 "unit_id": commune.pk if commune else None,
-                "session_ids": sessions.get(day, []),
+                "session_ids": sessions.get(day, []) if day else [],
                 "day": day,
                 "completed": completed,
             }
@@ -240,6 +241,7 @@ class AttendanceImporter:
             d = item.data
             unit = units.get(d["unit_id"]) if d["unit_id"] else None
             key = (fold(d["name"]), d["phone"])
+            trainee: Trainee | None
             if d.get("trainee_id"):
                 trainee = Trainee.objects.select_related("course", "unit").get(pk=d["trainee_id"])
             else:

@@ -127,7 +127,7 @@ def course_detail(request, pk: int):
                 export_phone(request, t.phone),
                 t.workplace,
                 t.unit.name,
-                t.attended_count,
+                t.attended_count,  # type: ignore[attr-defined]  # annotated by the selector
                 t.completed_on,
             )
             for t in trainees.iterator(chunk_size=2000)
