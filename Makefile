@@ -12,7 +12,7 @@ MANAGE := $(BIN)/python manage.py
 help:
 	@echo "make run      set up everything (venv, install, migrate, demo data) and serve on :$(PORT)"
 	@echo "make test     run the whole test suite (PostgreSQL if DATABASE_URL is set, else SQLite)"
-	@echo "make lint     ruff check + format check + mypy + migrations check"
+	@echo "make lint     ruff check + format check + mypy + djLint + migrations check"
 	@echo "make worker   a Celery worker with beat (needs REDIS_URL)"
 	@echo "make bench    roll-ups, dashboard and visits API at 1/4, 1/2 and full province scale (PostgreSQL)"
 	@echo "make loadtest a bounded locust load against gunicorn (PostgreSQL); LOADTEST_ARGS=--seconds 60"
@@ -44,6 +44,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
 
 migrations-check: install

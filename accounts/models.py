@@ -57,7 +57,7 @@ class User(AbstractUser):
     name = models.CharField(_("full name"), max_length=150, blank=True)
     # fold(name): what accent-insensitive search matches against.
     search_key = models.CharField(max_length=150, blank=True, editable=False)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role)
     scope_unit = models.ForeignKey(
         AdministrativeUnit,
         verbose_name=_("scope"),

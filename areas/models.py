@@ -92,7 +92,7 @@ class AdministrativeUnit(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     # fold(name): what accent-insensitive search matches against.
     search_key = models.CharField(max_length=200, editable=False, blank=True)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),

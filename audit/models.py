@@ -41,7 +41,7 @@ class AuditEvent(models.Model):
     # Plain columns, not foreign keys: deleting an account must not touch its history.
     actor_id = models.IntegerField(null=True, db_index=True)
     actor = models.CharField(_("who"), max_length=150, blank=True)
-    action = models.CharField(_("what"), max_length=20, choices=Action.choices, db_index=True)
+    action = models.CharField(_("what"), max_length=20, choices=Action, db_index=True)
     route = models.CharField(_("page"), max_length=100, blank=True)
     object_type = models.CharField(max_length=50, blank=True)
     object_id = models.CharField(max_length=50, blank=True)

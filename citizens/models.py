@@ -79,7 +79,7 @@ class Citizen(TimeStampedModel):
     full_name = models.CharField(_("full name"), max_length=150)
     search_key = models.CharField(max_length=150, editable=False, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex, blank=True)
     phone = models.CharField(_("phone"), max_length=11, blank=True)
     # HMAC of the 12-digit citizen ID number, for matching only; never the number itself.
     id_number_digest = models.CharField(max_length=64, blank=True, editable=False)

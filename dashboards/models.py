@@ -90,7 +90,7 @@ class UnitPeriodFigures(models.Model):
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.CASCADE, related_name="period_figures"
     )
-    period = models.CharField(max_length=5, choices=Period.choices)
+    period = models.CharField(max_length=5, choices=Period)
     starts_on = models.DateField()
     visits = models.PositiveIntegerField(default=0)
     households_visited = models.PositiveIntegerField(default=0)
@@ -178,7 +178,7 @@ class Report(models.Model):
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
     # The month reported on (its first day); the running totals are as of the build.
     month = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=ReportStatus.choices, default="pending")
+    status = models.CharField(max_length=10, choices=ReportStatus, default="pending")
     progress = models.PositiveSmallIntegerField(default=0)  # percent, while being built
     xlsx = models.BinaryField(blank=True, default=b"")
     pdf = models.BinaryField(blank=True, default=b"")

@@ -36,9 +36,7 @@ class ImportBatch(TimeStampedModel):
     options = models.JSONField(default=dict, blank=True)  # e.g. {"course": 12}
     filename = models.CharField(max_length=255)
     data = models.BinaryField()
-    status = models.CharField(
-        max_length=10, choices=BatchStatus.choices, default=BatchStatus.PREVIEWED
-    )
+    status = models.CharField(max_length=10, choices=BatchStatus, default=BatchStatus.PREVIEWED)
     result = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

@@ -26,7 +26,7 @@ class Reorganization(models.Model):
     effective_on = models.DateField(_("effective from"))
     units_file = models.TextField()  # the CSV texts as uploaded: the event's own record
     mapping_file = models.TextField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -36,7 +36,7 @@ class Team(TimeStampedModel):
     decision_number = models.CharField(_("founding decision number"), max_length=100, blank=True)
     decision_date = models.DateField(_("founding decision date"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=TeamStatus.choices, default=TeamStatus.ACTIVE
+        _("status"), max_length=10, choices=TeamStatus, default=TeamStatus.ACTIVE
     )
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
@@ -103,10 +103,10 @@ class TeamMember(TimeStampedModel):
     search_key = models.CharField(max_length=150, editable=False, blank=True)
     phone = models.CharField(_("phone"), max_length=11, blank=True)
     role = models.CharField(
-        _("role in the team"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
+        _("role in the team"), max_length=10, choices=MemberRole, default=MemberRole.MEMBER
     )
     affiliation = models.CharField(
-        _("affiliation"), max_length=15, choices=Affiliation.choices, default=Affiliation.OTHER
+        _("affiliation"), max_length=15, choices=Affiliation, default=Affiliation.OTHER
     )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
