@@ -144,8 +144,8 @@ class Tree:
     hamlet_b: object
 
 
-@pytest.fixture
-def tree(db) -> Tree:
+def build_tree() -> Tree:
+    """The small real-coded hierarchy (a function: a module may build it once)."""
     from areas.models import Level
     from areas.services import hamlet_create, unit_create
 
@@ -182,6 +182,11 @@ def tree(db) -> Tree:
     )
 
 
+@pytest.fixture
+def tree(db) -> Tree:
+    return build_tree()
+
+
 PASSWORD = "Thai-Nguyen-2026"
 
 
@@ -204,31 +209,51 @@ def with_totp(user):
     return user
 
 
+def make_province_officer(tree):
+    return with_totp(_make_user("tinh", "province_officer", tree.province, "Nguyễn Thị Hoa"))
+
+
+def make_officer_a(tree):
+    return _make_user("dinhhoa", "area_officer", tree.district_a, "Hoàng Văn Thắng")
+
+
+def make_officer_b(tree):
+    return _make_user("daitu", "area_officer", tree.district_b, "Trần Thị Lan")
+
+
+def make_leader_a(tree):
+    return _make_user("trungkien", "team_leader", tree.hamlet_a, "Lưu Văn Bình")
+
+
+def make_admin_user():
+    from accounts.models import User
+
+    return with_totp(User.objects.create_superuser("admin", "admin@example.invalid", PASSWORD))
+
+
 @pytest.fixture
 def province_officer(tree):
-    return with_totp(_make_user("tinh", "province_officer", tree.province, "Nguyễn Thị Hoa"))
+    return make_province_officer(tree)
 
 
 @pytest.fixture
 def officer_a(tree):
-    return _make_user("dinhhoa", "area_officer", tree.district_a, "Hoàng Văn Thắng")
+    return make_officer_a(tree)
 
 
 @pytest.fixture
 def officer_b(tree):
-    return _make_user("daitu", "area_officer", tree.district_b, "Trần Thị Lan")
+    return make_officer_b(tree)
 
 
 @pytest.fixture
 def leader_a(tree):
-    return _make_user("trungkien", "team_leader", tree.hamlet_a, "Lưu Văn Bình")
+    return make_leader_a(tree)
 
 
 @pytest.fixture
 def admin_user(db):
-    from accounts.models import User
-
-    return with_totp(User.objects.create_superuser("admin", "admin@example.invalid", PASSWORD))
+    return make_admin_user()
 
 
 @pytest.fixture

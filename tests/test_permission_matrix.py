@@ -189,8 +189,38 @@ def _fresh_rate_limits():
     cache.clear()  # each route starts with no earlier failures counted against it
 
 
-@pytest.fixture
-def world(tree, province_officer, officer_a, officer_b, leader_a, admin_user):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module (each test's own writes are rolled back), emptied after."""
+    from django.core.management import call_command
+
+    from apps_catalog.catalogue import load_catalogue
+    from apps_catalog.models import App, Outcome
+    from conftest import (
+        build_tree,
+        make_admin_user,
+        make_leader_a,
+        make_officer_a,
+        make_officer_b,
+        make_province_officer,
+    )
+
+    with django_db_blocker.unblock():
+        tree = build_tree()
+        built = _build_world(
+            tree,
+            make_province_officer(tree),
+            make_officer_a(tree),
+            make_officer_b(tree),
+            make_leader_a(tree),
+            make_admin_user(),
+        )
+        yield built
+        call_command("flush", interactive=False, verbosity=0)
+        load_catalogue(App, Outcome)
+
+
+def _build_world(tree, province_officer, officer_a, officer_b, leader_a, admin_user):
     from accounts.services import user_create
     from apps_catalog.models import App
     from citizens.models import Assistance, Citizen, Household, Visit
