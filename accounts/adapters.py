@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
 from . import policies
+from .services import user_password_set
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,7 +12,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def set_password(self, user, password: str) -> None:
         """Password changes and resets go through the service: the old tokens end."""
-        from .services import user_password_set
 
         user_password_set(user=user, password=password)
 

@@ -3,7 +3,11 @@ with the password or the account: accounts.services.user_password_set / user_set
 
 from __future__ import annotations
 
+import time
+
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
 from django.shortcuts import redirect
 
@@ -22,14 +26,11 @@ def requires_mfa(user) -> bool:
 
 
 def has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def totp_code_is_valid(user, code: str) -> bool:
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
 
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     return bool(code) and authenticator is not None and TOTP(authenticator).validate_code(code)
@@ -37,9 +38,6 @@ def totp_code_is_valid(user, code: str) -> bool:
 
 def totp_now(secret: str) -> str:
     """The current code an authenticator app shows for ``secret`` (demo accounts, tests)."""
-    import time
-
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 

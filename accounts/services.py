@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from areas.models import AdministrativeUnit, Level
 from core.text import clean_text, fold
@@ -91,7 +92,6 @@ def user_create(
 def user_tokens_end(*, user: User) -> None:
     """End every API token of the account (its web sessions end by themselves: Django checks
     the password hash and is_active on every request)."""
-    from rest_framework.authtoken.models import Token
 
     Token.objects.filter(user_id=user.pk).delete()
 

@@ -6,8 +6,11 @@ so an object outside the user's area answers 404. Writes call the same services 
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
+from django import forms
 from django.db.models import Prefetch
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -28,6 +31,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from accounts.security import has_totp, requires_mfa, totp_code_is_valid
 from apps_catalog.models import App, Outcome
 from areas.models import AdministrativeUnit
 from citizens import services as citizen_services
@@ -147,11 +151,6 @@ class TokenRequestSerializer(serializers_base.Serializer):
     )
 
     def validate(self, attrs):
-        from allauth.account.adapter import get_adapter
-        from allauth.core import ratelimit
-        from django import forms
-
-        from accounts.security import has_totp, requires_mfa, totp_code_is_valid
 
         request = self.context["request"]._request
         refused = DrfValidationError(

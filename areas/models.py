@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
+from core.text import fold
 
 # The start of validity of units imported without a date: "since before the portal's records".
 UNKNOWN_START = datetime.date(2000, 1, 1)
@@ -82,7 +83,6 @@ class AdministrativeUnitQuerySet(UnitScopedQuerySet):
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
 
     def search(self, words: str) -> AdministrativeUnitQuerySet:
-        from core.text import fold
 
         return self.filter(search_key__contains=fold(words))
 

@@ -5,6 +5,8 @@ that shows someone's personal data without leaving an audit row, by any method).
 
 from __future__ import annotations
 
+import logging
+
 from .models import Action
 from .services import audit_record
 
@@ -73,8 +75,6 @@ class AuditMiddleware:
         try:
             self._record(request, response)
         except Exception:  # noqa: BLE001 - never lose the user's answer to the log
-            import logging
-
             logging.getLogger("audit").exception("audit event not written")
         return response
 

@@ -503,7 +503,6 @@ class HouseholdImporter:
 
     @staticmethod
     def _hamlet(d: dict, hamlets: dict, result: dict):
-        from areas.models import AdministrativeUnit
 
         if d["hamlet_id"]:
             return AdministrativeUnit.objects.get(pk=d["hamlet_id"])

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import policies
 from areas import selectors as area_selectors
+from audit.models import Action
+from audit.services import audit_record
 from core.exports import export_phone, export_response, wants_export
 from core.pagination import paginate, query_without_page
 from core.phones import mask_phone
@@ -243,10 +249,6 @@ def citizen_edit(request, pk: int):
 @login_required
 def citizen_data(request, pk: int):
     """The person's own data, to hand to them (a JSON file; the read is audited as an export)."""
-    import json
-
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
 
     policies.require(policies.can_edit_households, request.user)
     citizen = selectors.get_citizen_for_user(user=request.user, pk=pk)
@@ -271,8 +273,6 @@ def citizen_phone(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def citizen_anonymise(request, pk: int):
     """Erase a person's identifying data on their request, after a confirmation page."""
-    from audit.models import Action
-    from audit.services import audit_record
 
     policies.require(policies.can_edit_households, request.user)
     citizen = selectors.get_citizen_for_user(user=request.user, pk=pk)

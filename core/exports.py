@@ -22,6 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from .phones import mask_phone
+
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -187,8 +189,6 @@ def full_numbers(request) -> bool:
 
 
 def export_phone(request, phone: str) -> str:
-    from .phones import mask_phone
-
     return phone if full_numbers(request) else mask_phone(phone)
 
 

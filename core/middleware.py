@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class VietnameseFirstLocaleMiddleware:
@@ -40,8 +42,6 @@ class ServedMethodsMiddleware:
 
     def __call__(self, request):
         if request.method not in self.SERVED and not request.path.startswith("/api/"):
-            from django.http import HttpResponseNotAllowed
-
             return HttpResponseNotAllowed(self.SERVED)
         return self.get_response(request)
 
@@ -62,7 +62,6 @@ class NoStoreForSignedInMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils.cache import patch_cache_control
 
         signed_in_before = getattr(request, "user", None) and request.user.is_authenticated
         response = self.get_response(request)
@@ -88,8 +87,6 @@ class NoStoreForSignedInMiddleware:
 
 
 def database_unavailable_response(request):
-    from django.http import HttpResponse, JsonResponse
-    from django.template.loader import render_to_string
 
     if request.path.startswith("/api/"):
         response = JsonResponse(

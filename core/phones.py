@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.text import clean_text
@@ -138,7 +139,6 @@ def mask_phone(phone: str) -> str:
 
 def clean_phone(raw: str | int | float | None, *, field: str = "phone") -> str:
     """``normalize_phone`` for services: a bad number is a ValidationError on ``field``."""
-    from django.core.exceptions import ValidationError
 
     try:
         return normalize_phone(raw)

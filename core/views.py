@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as django_server_error
@@ -84,9 +86,6 @@ def language(request, code: str):
     """The VI/EN switch: remembers the choice in the language cookie and goes back. A link,
     not a form, so public pages carry no CSRF token and can be cached (a language is no
     secret to forge)."""
-    from django.conf import settings
-    from django.http import Http404, HttpResponseRedirect
-    from django.utils.http import url_has_allowed_host_and_scheme
 
     if code not in dict(settings.LANGUAGES):
         raise Http404

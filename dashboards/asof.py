@@ -16,9 +16,10 @@ from types import SimpleNamespace
 
 from django.db.models import Q, Sum
 
+from apps_catalog.models import App, Outcome
 from areas.models import AdministrativeUnit, Structure
 
-from .models import FIGURES, PERIOD_FIGURES, UnitAppFigures, UnitFigures, UnitPeriodFigures
+from .models import FIGURES, PERIOD_FIGURES, Period, UnitAppFigures, UnitFigures, UnitPeriodFigures
 
 
 def _children_now(units: set[int]) -> list[int]:
@@ -79,7 +80,6 @@ def unit_figures_as_of(*, unit: AdministrativeUnit, day: datetime.date, user=Non
     """A unit's totals, its children's (in that day's tree) and its per-app figures. With
     ``user``, only the units inside their scope today count: an officer of a district that
     a reform closed does not follow its former hamlets into their new communes."""
-    from apps_catalog.models import App, Outcome
 
     tree = Structure(day)
     subtree = tree.subtree(unit.pk)
@@ -113,7 +113,6 @@ def unit_figures_as_of(*, unit: AdministrativeUnit, day: datetime.date, user=Non
 
 
 def periods_as_of(subtree: set[int], since_week, since_month) -> dict:
-    from .models import Period
 
     extra = Q(period=Period.WEEK, starts_on__gte=since_week) | Q(
         period=Period.MONTH, starts_on__gte=since_month

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from core.exports import xlsx_bytes
 
 from .models import Report, ReportStatus
+from .rollups import rollup
 from .selectors import month_figures, unit_dashboard
 
 FIGURE_LABELS = [
@@ -47,8 +48,6 @@ def _progress(report: Report, percent: int) -> None:
 def report_build(*, report: Report) -> Report:
     """Make both files from the roll-up tables: the month's activity, then the running
     totals as they stand now. Progress is saved as it goes (the reports page shows it)."""
-    from .rollups import rollup
-
     month = report.month or timezone.localdate().replace(day=1)
     rollup()  # what changed since the last run: a report states the facts as they are now
     _progress(report, 10)

@@ -16,6 +16,15 @@ from areas.models import AdministrativeUnit
 from citizens.models import Citizen, Household
 from teams.models import Team, TeamMember
 
+from .asof import periods_as_of, unit_figures_as_of
+from .models import (
+    PERIOD_FIGURES,
+    Period,
+    RollupState,
+    UnitAppFigures,
+    UnitFigures,
+    UnitPeriodFigures,
+)
 from .rollups import period_start
 from .targets import target_progress
 
@@ -63,8 +72,6 @@ def trends(
     """The last weeks and months of activity inside ``unit`` (one query), every period
     present, zero when nothing happened. With ``subtree`` (the unit's units in an earlier
     day's tree), the activity of those units (dashboards.asof)."""
-    from .asof import periods_as_of
-    from .models import PERIOD_FIGURES, Period, UnitPeriodFigures
 
     today = today or timezone.localdate()
     weeks, months = _weeks(today, TREND_WEEKS), _months(today, TREND_MONTHS)
@@ -94,7 +101,6 @@ def trends(
 
 def month_figures(*, unit: AdministrativeUnit, month: datetime.date) -> dict:
     """A unit's and its children's activity during one month (two queries)."""
-    from .models import PERIOD_FIGURES, Period, UnitPeriodFigures
 
     own = UnitPeriodFigures.objects.filter(unit=unit, period=Period.MONTH, starts_on=month).first()
     children = {
@@ -118,8 +124,6 @@ def unit_dashboard(
 ) -> dict:
     """What a unit's dashboard shows, read only from the roll-up tables (five queries); with
     ``as_of``, by the structure valid on that day (dashboards.asof)."""
-    from .asof import unit_figures_as_of
-    from .models import UnitAppFigures, UnitFigures
 
     subtree, former = None, []
     if as_of is not None:
@@ -188,7 +192,6 @@ def _charts(periods: dict, apps: list) -> dict:
 
 
 def refresh_status() -> dict:
-    from .models import RollupState
 
     states = {state.key: state for state in RollupState.objects.filter(key__in=REFRESH_KEYS)}
     computed_at = getattr(states.get("figures"), "computed_at", None)

@@ -14,6 +14,7 @@ from core import outbox
 from .models import ChangeMark, RollupState
 from .rollups import rollup
 from .selectors import refresh_status
+from .tasks import rollup as rollup_task
 
 # With a worker, beat rolls up every 5 minutes; figures older than this mean it does not run.
 BEAT_LATE = datetime.timedelta(minutes=11)
@@ -51,7 +52,6 @@ def figures_keep_fresh(*, now: datetime.datetime | None = None) -> dict:
 def figures_refresh_request(*, now: datetime.datetime | None = None) -> None:
     """Ask for fresh figures: a roll-up task (on the worker, or in-process without one); the
     dashboards say "being recomputed" until a run finishes after this moment."""
-    from .tasks import rollup as rollup_task
 
     RollupState.objects.update_or_create(
         key="refresh", defaults={"requested_at": now or timezone.now()}

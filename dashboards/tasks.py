@@ -3,6 +3,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
+from .models import Report
+from .reports import report_build, report_fail
 from .rollups import rollup as run_rollup
 
 
@@ -24,8 +26,6 @@ def rollup(full: bool = False) -> int:
 
 @shared_task(name="dashboards.build_report", acks_late=True)
 def build_report(report_id: int) -> None:
-    from .models import Report
-    from .reports import report_build, report_fail
 
     report = Report.objects.filter(pk=report_id).first()
     if report is None:  # deleted meanwhile

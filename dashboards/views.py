@@ -4,18 +4,24 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.menu import first_tasks
 from areas import selectors as area_selectors
 from core import outbox
+from core.sheets import parse_date
 
 from . import services
-from .selectors import report_months, scope_figures, unit_dashboard
+from .models import Report, ReportStatus
+from .reports import report_request as request_report
+from .selectors import refresh_status, report_months, scope_figures, unit_dashboard
+from .tasks import build_report
 
 
 def home(request):
@@ -48,7 +54,6 @@ def _as_of(request, unit) -> tuple[datetime.date | None, str]:
     """The day whose structure to show (None: today's, from the roll-up tables) and a notice
     when the asked day cannot be shown. ``?as_of=`` picks the day; a former unit shows its
     last day unless asked for an earlier one."""
-    from core.sheets import parse_date
 
     raw = request.GET.get("as_of", "").strip()
     try:
@@ -105,9 +110,6 @@ def dashboard_refresh(request, pk: int):
 @login_required
 def dashboard_status(request):
     """For the page's script: are the figures being recomputed, and since when computed."""
-    from django.http import JsonResponse
-
-    from .selectors import refresh_status
 
     status = refresh_status()
     computed_at = status["computed_at"]
@@ -123,10 +125,6 @@ def dashboard_status(request):
 @require_POST
 def report_request(request, pk: int):
     """Ask for the unit's report: a task builds it; the page lists it with its progress."""
-    from django.db import transaction
-
-    from .reports import report_request as request_report
-    from .tasks import build_report
 
     unit = area_selectors.get_unit_for_user(user=request.user, pk=pk)
     months = {month.strftime("%Y-%m"): month for month in report_months()}
@@ -142,7 +140,6 @@ def report_request(request, pk: int):
 
 @login_required
 def report_list(request):
-    from .models import Report
 
     reports = list(
         Report.objects.for_user(request.user).select_related("unit").defer("xlsx", "pdf")[:20]
@@ -156,11 +153,6 @@ def report_list(request):
 
 @login_required
 def report_download(request, pk: int, kind: str):
-    from django.http import HttpResponse
-    from django.shortcuts import get_object_or_404
-    from django.utils.http import content_disposition_header
-
-    from .models import Report, ReportStatus
 
     report = get_object_or_404(
         Report.objects.for_user(request.user), pk=pk, status=ReportStatus.DONE

@@ -6,17 +6,26 @@ with a fixed string, so two machines build the same province. Running it again a
 
 from __future__ import annotations
 
+import base64
 import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
 from accounts.models import Role, User
+from accounts.security import totp_now
 from accounts.services import user_create
+from apps_catalog.catalogue import load_catalogue
+from apps_catalog.models import App, Outcome
 from areas.models import AdministrativeUnit, Level
 from areas.reference import UNITS_2023, reference_file
 from areas.services import DEFAULT_VALID_FROM, hamlets_bulk_create, units_import
+
+from .registry import seed_households, seed_teams, seed_training, seed_visits
 
 DEMO_PASSWORD = "ThaiNguyen@2026"
 # The demo's province officer and administrator must use a second factor, like real ones:
@@ -36,8 +45,6 @@ class DemoSecrets:
 
     @classmethod
     def generated(cls) -> DemoSecrets:
-        import base64
-        import secrets
 
         return cls(
             password=secrets.token_urlsafe(18),
@@ -50,7 +57,6 @@ PUBLISHED = DemoSecrets()
 
 def demo_totp_code() -> str:
     """The current 6-digit code of the demo accounts' authenticator."""
-    from accounts.security import totp_now
 
     return totp_now(DEMO_TOTP_SECRET)
 
@@ -242,8 +248,6 @@ def seed_accounts(
                 email=f"{account.username}@example.invalid",
             )
         logins.append((account.username, str(Role(account.role).label), unit.name))
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
 
     for user in User.objects.filter(username__in=DEMO_TOTP_USERS):
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
@@ -254,10 +258,6 @@ def seed_accounts(
 def seed_demo(
     log: Callable[[str], None], secrets: DemoSecrets = PUBLISHED
 ) -> list[tuple[str, str, str]]:
-    from apps_catalog.catalogue import load_catalogue
-    from apps_catalog.models import App, Outcome
-
-    from .registry import seed_households, seed_teams, seed_training, seed_visits
 
     load_catalogue(App, Outcome)  # normally there from the migration; tests may have flushed it
     seed_units(log)

@@ -9,14 +9,19 @@ the same normalisation as the services.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import random
+import uuid
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.services import user_create
+from apps_catalog.models import App
 from areas.models import AdministrativeUnit, Level
-from citizens.models import Citizen, Household, Sex
+from citizens.models import Assistance, Citizen, Household, Sex, Visit
 from core.text import fold
 from teams.models import Affiliation, MemberRole, Team, TeamMember
 from teams.services import members_bulk_add, teams_bulk_found
@@ -392,15 +397,6 @@ def seed_training(log: Callable[[str], None]) -> None:
 
 def seed_visits(log: Callable[[str], None], password: str) -> None:
     """Visits over the last months in the sampled hamlets, recorded by each team's leader."""
-    import hashlib
-    import uuid
-
-    from django.utils import timezone
-
-    from accounts.models import Role
-    from accounts.services import user_create
-    from apps_catalog.models import App
-    from citizens.models import Assistance, Visit
 
     if Visit.objects.exists():
         log("Visits: already there, nothing added.")

@@ -11,7 +11,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from areas.models import Level
+from areas.models import AdministrativeUnit, Level
 from core.forms import attempt
 from core.imports import ACTION_LABELS
 from core.sheets import SheetError
@@ -29,7 +29,6 @@ def _require_importer(user, importer) -> None:
 
 
 def _units(user):
-    from areas.models import AdministrativeUnit
 
     units = AdministrativeUnit.objects.for_user(user).current()
     return units.filter(level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]).order_by("path")

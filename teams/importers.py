@@ -252,7 +252,6 @@ class RosterImporter:
 
     @transaction.atomic
     def apply(self, plan: Plan) -> dict[str, int]:
-        from areas.models import AdministrativeUnit
 
         created = {"created": 0, "updated": 0, "hamlets": 0, "teams": 0}
         hamlets: dict[tuple[int, str], AdministrativeUnit] = {}

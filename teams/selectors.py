@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
+from areas.models import AdministrativeUnit, Level
 from core.text import fold
 
 from .models import Team, TeamMember
@@ -124,9 +125,6 @@ def directory_hamlets(*, search: str = "", commune=None) -> QuerySet:
     Only what a citizen may see: the team, its leader's name, and members who agreed to be
     listed (name and phone). Three queries whatever the page size.
     """
-    from django.db.models import Prefetch
-
-    from areas.models import AdministrativeUnit, Level
 
     public_members = (
         TeamMember.objects.current()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import policies
 from areas import selectors as area_selectors
+from areas.models import AdministrativeUnit, Level
 from core.exports import export_phone, export_response, wants_export
 from core.pagination import paginate, query_without_page
 from core.search import search_text
@@ -305,7 +306,6 @@ def member_retire(request, pk: int):
 
 def directory(request):
     """Citizens find their hamlet's team: by commune, or by searching a hamlet's name."""
-    from areas.models import AdministrativeUnit, Level
 
     communes = (
         AdministrativeUnit.objects.current().filter(level=Level.COMMUNE).order_by("search_key")

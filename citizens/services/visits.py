@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import policies
 from core.phones import InvalidPhone, normalize_phone
 from core.text import clean_text, fold
+from teams.models import Team
 
 from ..models import Assistance, Citizen, Household, Visit
 from .registry import citizen_create
@@ -86,7 +87,6 @@ def _validate_visit(
     new_citizens: list[dict],
     consent_given: bool = False,
 ):
-    from teams.models import Team
 
     if not policies.can_record_visits(user):
         raise ValidationError(_("Only team leaders and area officers record visits."))

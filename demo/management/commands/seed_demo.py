@@ -4,9 +4,11 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
+from dashboards.rollups import rollup
 from demo.builders import DEMO_TOTP_USERS, PUBLISHED, DemoSecrets, seed_demo
-from demo.scale import SCALES
+from demo.scale import SCALES, seed_scale
 
 
 class Command(BaseCommand):
@@ -31,9 +33,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from django.db import connection
-
-        from dashboards.rollups import rollup
 
         if not settings.DEBUG and not options["allow_production"]:
             raise CommandError(
@@ -46,8 +45,6 @@ class Command(BaseCommand):
         secrets = PUBLISHED if settings.DEBUG else DemoSecrets.generated()
         logins = seed_demo(self.stdout.write, secrets)
         if options["scale"]:
-            from demo.scale import seed_scale
-
             started = time.monotonic()
             seed_scale(SCALES[options["scale"]], self.stdout.write)
             self.stdout.write(f"Generated in {time.monotonic() - started:.1f} s.")
