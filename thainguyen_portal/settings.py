@@ -206,7 +206,7 @@ ACCOUNT_RATE_LIMITS = {
 # Province officers and administrators must use an authenticator app (TOTP); any other user
 # may turn one on (/accounts/2fa/); MFA_REQUIRED_ROLES can require it of area officers too.
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
-MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["province_officer", "admin"])
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])  # besides those two
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tổ CNSCĐ Thái Nguyên"
 MFA_ADAPTER = "accounts.security.MfaAdapter"
