@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -93,7 +94,9 @@ def hamlet_edit(request, pk: int):
     hamlet = _get_commune_for_hamlet_work(request, pk)
     if hamlet.level != Level.HAMLET or not hamlet.is_current:
         raise PermissionDenied
-    form = HamletForm(request.POST or None, initial={"name": hamlet.name, "code": hamlet.code})
+    form = HamletForm(
+        request.POST or None, initial=model_to_dict(hamlet, fields=HamletForm.base_fields)
+    )
     if request.method == "POST" and form.submit(services.hamlet_update, hamlet=hamlet):
         messages.success(request, _("Hamlet saved."))
         return redirect("areas:unit-detail", pk=hamlet.pk)

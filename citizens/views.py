@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -128,14 +129,7 @@ def household_edit(request, pk: int):
     form = HouseholdForm(
         request.POST or None,
         hamlets=hamlets,
-        initial={
-            "hamlet": household.hamlet_id,
-            "head_name": household.head_name,
-            "address": household.address,
-            "member_count": household.member_count,
-            "smartphone_count": household.smartphone_count,
-            "consent_on": household.consent_on,
-        },
+        initial=model_to_dict(household, fields=HouseholdForm.base_fields),
     )
     if request.method == "POST" and form.submit(
         services.household_update, household=household, recorded_by=request.user
@@ -229,12 +223,7 @@ def citizen_edit(request, pk: int):
     form = CitizenForm(
         request.POST or None,
         citizen=citizen,
-        initial={
-            "full_name": citizen.full_name,
-            "birth_year": citizen.birth_year,
-            "sex": citizen.sex,
-            "phone": citizen.phone,
-        },
+        initial=model_to_dict(citizen, fields=CitizenForm.base_fields),
     )
     if request.method == "POST" and form.submit(services.citizen_update, citizen=citizen):
         messages.success(request, _("Citizen saved."))

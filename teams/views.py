@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -133,11 +134,7 @@ def team_edit(request, pk: int):
     team = selectors.get_team_for_user(user=request.user, pk=pk)
     form = TeamForm(
         request.POST or None,
-        initial={
-            "name": team.name,
-            "decision_number": team.decision_number,
-            "decision_date": team.decision_date,
-        },
+        initial=model_to_dict(team, fields=TeamForm.base_fields),
     )
     if request.method == "POST" and form.submit(services.team_update, team=team):
         messages.success(request, _("Team saved."))
@@ -258,14 +255,7 @@ def member_edit(request, pk: int):
     member = selectors.get_member_for_user(user=request.user, pk=pk)
     form = MemberForm(
         request.POST or None,
-        initial={
-            "name": member.name,
-            "phone": member.phone,
-            "role": member.role,
-            "affiliation": member.affiliation,
-            "joined_on": member.joined_on,
-            "listed_publicly": member.listed_publicly,
-        },
+        initial=model_to_dict(member, fields=MemberForm.base_fields),
     )
     if request.method == "POST" and form.submit(services.member_update, member=member):
         messages.success(request, _("Member saved."))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -93,13 +94,7 @@ def course_edit(request, pk: int):
     course = selectors.get_course_for_user(user=request.user, pk=pk)
     form = CourseForm(
         request.POST or None,
-        initial={
-            "name": course.name,
-            "audience": course.audience,
-            "description": course.description,
-            "starts_on": course.starts_on,
-            "ends_on": course.ends_on,
-        },
+        initial=model_to_dict(course, fields=CourseForm.base_fields),
     )
     if request.method == "POST" and form.submit(services.course_update, course=course):
         messages.success(request, _("Course saved."))
