@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ServiceForm
+from core.forms import ListFilters, ServiceForm
 
 from .models import Role
 
@@ -45,3 +45,12 @@ class UserCreateForm(ServiceForm):
         assert isinstance(unit_field, forms.ModelChoiceField)
         role_field.choices = [(r.value, r.label) for r in roles]
         unit_field.queryset = units
+
+
+class UserFilters(ListFilters):
+    role = forms.ChoiceField(label=_("Role"), required=False)
+
+    def __init__(self, data=None, *, see_administrators: bool) -> None:
+        super().__init__(data)
+        roles = [r for r in Role if see_administrators or r != Role.ADMIN]
+        self.fields["role"].choices = [("", _("All roles"))] + [(r.value, r.label) for r in roles]  # type: ignore[attr-defined]

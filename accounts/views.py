@@ -12,17 +12,15 @@ from core.pagination import paginate, query_without_page
 from core.search import search_text
 
 from . import policies, selectors, services
-from .forms import UserCreateForm
-from .models import Role
+from .forms import UserCreateForm, UserFilters
 
 
 @login_required
 def user_list(request):
     policies.require(policies.can_manage_accounts, request.user)
     search = search_text(request)
-    role = request.GET.get("role", "")
-    if role not in Role.values:
-        role = ""
+    filters = UserFilters(request.GET, see_administrators=policies.is_administrator(request.user))
+    role = filters.value("role")
     users = selectors.users_for_user(user=request.user, search=search, role=role)
     if wants_export(request):
         headers = [
@@ -52,8 +50,7 @@ def user_list(request):
             "page": paginate(request, users),
             "page_query": query_without_page(request),
             "search": search,
-            "role": role,
-            "roles": Role.choices,
+            "filters": filters,
         },
     )
 

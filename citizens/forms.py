@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ServiceForm
+from core.forms import ListFilters, ServiceForm, unit_choice_field
 
 from .models import Sex
 
@@ -84,3 +84,39 @@ class CitizenForm(ServiceForm):
             self.fields["clear_id_number"] = forms.BooleanField(
                 label=_("Remove the recorded citizen ID number"), required=False
             )
+
+
+def _hamlet_choices(hamlets, *, whole_communes: bool) -> list:
+    """Hamlets grouped by their commune; with ``whole_communes``, each commune as a whole too."""
+    by_commune: dict = {}
+    for hamlet in hamlets:
+        by_commune.setdefault(hamlet.parent, []).append(hamlet)
+    choices: list = [("", _("All communes and hamlets"))]
+    for commune, members in by_commune.items():
+        whole = [(str(commune.pk), _("All of %(name)s") % {"name": commune.name})]
+        options = (whole if whole_communes else []) + [(str(h.pk), h.name) for h in members]
+        choices.append((commune.name, options))
+    return choices
+
+
+class HouseholdFilters(ListFilters):
+    """``whole_communes``: offer each commune as a whole (not to a team leader, who works in
+    one hamlet). With a single hamlet in scope there is nothing to choose."""
+
+    def __init__(self, data=None, *, hamlets, whole_communes: bool, current_unit=None) -> None:
+        super().__init__(data)
+        hamlets = list(hamlets)
+        unit = {}
+        if len(hamlets) > 1:
+            unit["unit"] = unit_choice_field(
+                _("Commune or hamlet"),
+                _hamlet_choices(hamlets, whole_communes=whole_communes),
+                current=current_unit,
+            )
+        self.fields = {**unit, **self.fields}
+
+
+class CitizenFilters(HouseholdFilters):
+    sex = forms.ChoiceField(
+        label=_("Sex"), required=False, choices=[("", _("Any sex")), *Sex.choices]
+    )

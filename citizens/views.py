@@ -21,8 +21,7 @@ from core.phones import mask_phone
 from core.search import search_text
 
 from . import selectors, services
-from .forms import CitizenForm, HouseholdForm
-from .models import Sex
+from .forms import CitizenFilters, CitizenForm, HouseholdFilters, HouseholdForm
 
 
 def _with_masked_phones(citizens) -> list:
@@ -38,6 +37,12 @@ def _with_masked_phones(citizens) -> list:
 @login_required
 def household_list(request):
     unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
+    filters = HouseholdFilters(
+        request.GET,
+        hamlets=area_selectors.hamlets_for_user(user=request.user),
+        whole_communes=not policies.works_in_the_field(request.user),
+        current_unit=unit,
+    )
     search = search_text(request)
     sort = request.GET.get("sort", "hamlet")
     households = selectors.households_for_user(
@@ -75,7 +80,7 @@ def household_list(request):
             "page": paginate(request, households),
             "page_query": query_without_page(request),
             "counts": selectors.household_counts(households=households),
-            "hamlets": area_selectors.hamlets_for_user(user=request.user),
+            "filters": filters,
             "unit": unit,
             "search": search,
             "sort": sort,
@@ -145,8 +150,13 @@ def household_edit(request, pk: int):
 @login_required
 def citizen_list(request):
     unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
-    sex = request.GET.get("sex", "")
-    sex = sex if sex in Sex.values else ""
+    filters = CitizenFilters(
+        request.GET,
+        hamlets=area_selectors.hamlets_for_user(user=request.user),
+        whole_communes=not policies.works_in_the_field(request.user),
+        current_unit=unit,
+    )
+    sex = filters.value("sex")
     search = search_text(request)
     sort = request.GET.get("sort", "household")
     citizens = selectors.citizens_for_user(
@@ -188,10 +198,7 @@ def citizen_list(request):
         {
             "page": page,
             "page_query": query_without_page(request),
-            "hamlets": area_selectors.hamlets_for_user(user=request.user),
-            "unit": unit,
-            "sex": sex,
-            "sexes": Sex.choices,
+            "filters": filters,
             "search": search,
             "can_reveal": policies.can_edit_households(request.user),
             "sort": sort,

@@ -52,3 +52,46 @@ def attempt(service: Callable[..., T], /, **kwargs) -> tuple[T | bool | None, li
     except ValidationError as exc:
         return None, list(exc.messages)
     return (True if result is None else result), []
+
+
+class ListFilters(forms.Form):
+    """A list's filters, parsed as a form from its query string and rendered by one partial
+    (includes/_filter_bar.html) beside the list's search box. A value the list does not offer
+    is ignored (the list shows everything), never an error page: links from dashboards and old
+    bookmarks keep working. ``unit`` (when the list has it) takes any unit id; the list's
+    selector decides whether it is inside the user's scope."""
+
+    def __init__(self, data=None, **kwargs) -> None:
+        super().__init__(data if data is not None else {}, auto_id="%s", **kwargs)
+
+    def value(self, name: str):
+        """The cleaned value, or the field's default when absent or not offered."""
+        field = self.fields.get(name)
+        if field is None:
+            return ""
+        self.is_valid()  # cleans once, on first use
+        found = self.cleaned_data.get(name)
+        return found if found not in (None, "") else (field.initial or "")
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.value(name) != (field.initial or "") for name, field in self.fields.items())
+
+
+def unit_choice_field(label, choices, *, current=None) -> forms.CharField:
+    """The "area" filter: a menu of ``choices`` (grouped or not), which also shows the unit
+    currently applied when a link named one the menu does not list."""
+    options = list(choices)
+    if current is not None and str(current.pk) not in _option_values(options):
+        options.append((str(current.pk), current.name))
+    return forms.CharField(label=label, required=False, widget=forms.Select(choices=options))
+
+
+def _option_values(options) -> set[str]:
+    values: set[str] = set()
+    for value, label in options:
+        if isinstance(label, list | tuple):
+            values |= {str(v) for v, _l in label}
+        else:
+            values.add(str(value))
+    return values

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ServiceForm
+from core.forms import ListFilters, ServiceForm, unit_choice_field
 
-from .models import Affiliation, MemberRole
+from .models import Affiliation, MemberRole, TeamStatus
 
 
 class DateInput(forms.DateInput):
@@ -71,3 +71,56 @@ class DateForm(ServiceForm):
     """A confirmation step that asks for the date it takes effect (retire, dissolve)."""
 
     on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
+
+
+def _commune_choices(communes) -> list[tuple[str, str]]:
+    return [("", _("All communes"))] + [(str(c.pk), c.name) for c in communes]
+
+
+class TeamFilters(ListFilters):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *TeamStatus.choices],
+    )
+
+    def __init__(self, data=None, *, communes, current_unit=None) -> None:
+        super().__init__(data)
+        self.fields = {
+            "unit": unit_choice_field(
+                _("Commune"), _commune_choices(communes), current=current_unit
+            ),
+            **self.fields,
+        }
+
+
+class MemberFilters(ListFilters):
+    role = forms.ChoiceField(
+        label=_("Role in the team"),
+        required=False,
+        choices=[("", _("Any role")), *MemberRole.choices],
+    )
+    affiliation = forms.ChoiceField(
+        label=_("Affiliation"),
+        required=False,
+        choices=[("", _("Any affiliation")), *Affiliation.choices],
+    )
+    state = forms.ChoiceField(
+        label=_("Membership"),
+        required=False,
+        initial="current",
+        choices=[
+            ("current", _("Current members")),
+            ("former", _("Former members")),
+            ("all", _("Everyone")),
+        ],
+    )
+
+    def __init__(self, data=None, *, communes, current_unit=None) -> None:
+        super().__init__(data)
+        self.fields = {
+            "unit": unit_choice_field(
+                _("Commune"), _commune_choices(communes), current=current_unit
+            ),
+            **self.fields,
+        }

@@ -15,8 +15,8 @@ from core.pagination import paginate, query_without_page
 from core.search import search_text
 
 from . import selectors, services
-from .forms import DateForm, MemberForm, TeamCreateForm, TeamForm
-from .models import Affiliation, MemberRole, TeamStatus
+from .forms import DateForm, MemberFilters, MemberForm, TeamCreateForm, TeamFilters, TeamForm
+from .models import TeamStatus
 
 # --- Teams -----------------------------------------------------------------------------------
 
@@ -24,9 +24,10 @@ from .models import Affiliation, MemberRole, TeamStatus
 @login_required
 def team_list(request):
     unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
-    status = request.GET.get("status", "")
-    if status not in TeamStatus.values:
-        status = ""
+    filters = TeamFilters(
+        request.GET, communes=area_selectors.communes_for_user(user=request.user), current_unit=unit
+    )
+    status = filters.value("status")
     search = search_text(request)
     sort = request.GET.get("sort", "commune")
     teams = selectors.teams_for_user(
@@ -62,10 +63,8 @@ def team_list(request):
             "page": paginate(request, teams),
             "page_query": query_without_page(request),
             "counts": selectors.team_counts(teams=teams),
-            "communes": area_selectors.communes_for_user(user=request.user),
+            "filters": filters,
             "unit": unit,
-            "status": status,
-            "statuses": TeamStatus.choices,
             "search": search,
             "sort": sort,
             "can_manage": policies.can_manage_registry(request.user),
@@ -175,12 +174,11 @@ def team_dissolve(request, pk: int):
 @login_required
 def member_list(request):
     unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
-    role = request.GET.get("role", "")
-    role = role if role in MemberRole.values else ""
-    affiliation = request.GET.get("affiliation", "")
-    affiliation = affiliation if affiliation in Affiliation.values else ""
-    state = request.GET.get("state", "current")
-    state = state if state in ("current", "former", "all") else "current"
+    filters = MemberFilters(
+        request.GET, communes=area_selectors.communes_for_user(user=request.user), current_unit=unit
+    )
+    role, affiliation = filters.value("role"), filters.value("affiliation")
+    state = filters.value("state")
     search = search_text(request)
     sort = request.GET.get("sort", "team")
     members = selectors.members_for_user(
@@ -223,13 +221,7 @@ def member_list(request):
         {
             "page": paginate(request, members),
             "page_query": query_without_page(request),
-            "communes": area_selectors.communes_for_user(user=request.user),
-            "unit": unit,
-            "role": role,
-            "roles": MemberRole.choices,
-            "affiliation": affiliation,
-            "affiliations": Affiliation.choices,
-            "state": state,
+            "filters": filters,
             "search": search,
             "sort": sort,
         },
