@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.exports import export_response, wants_export
+from core.exports import Column, export_columns, wants_export
 from core.forms import attempt
 from core.pagination import paginate, query_without_page
 from core.search import search_text
@@ -23,26 +23,19 @@ def user_list(request):
     role = filters.value("role")
     users = selectors.users_for_user(user=request.user, search=search, role=role)
     if wants_export(request):
-        headers = [
-            _("Username"),
-            _("Full name"),
-            _("E-mail"),
-            _("Role"),
-            _("Works in"),
-            _("Status"),
-        ]
-        rows = (
-            (
-                u.username,
-                u.name,
-                u.email,
-                u.get_role_display(),
-                u.scope_unit.name if u.scope_unit else "",
-                _("active") if u.is_active else _("deactivated"),
-            )
-            for u in users.iterator(chunk_size=2000)
+        return export_columns(
+            request,
+            "tai-khoan",
+            [
+                Column(_("Username"), lambda u: u.username),
+                Column(_("Full name"), lambda u: u.name),
+                Column(_("E-mail"), lambda u: u.email),
+                Column(_("Role"), lambda u: u.get_role_display()),
+                Column(_("Works in"), lambda u: u.scope_unit.name if u.scope_unit else ""),
+                Column(_("Status"), lambda u: _("active") if u.is_active else _("deactivated")),
+            ],
+            users.iterator(chunk_size=2000),
         )
-        return export_response(request, "tai-khoan", headers, rows)
     return render(
         request,
         "accounts/user_list.html",

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.exports import export_response, wants_export
+from core.exports import Column, export_columns, wants_export
 from core.pagination import paginate, query_without_page
 from core.search import search_text
 
@@ -32,12 +32,18 @@ def unit_detail(request, pk: int):
     include_closed = request.GET.get("closed") == "1"
     children = selectors.unit_children(unit=unit, search=search, include_closed=include_closed)
     if wants_export(request):
-        headers = [_("Name"), _("Code"), _("Level"), _("Units below"), _("valid until")]
-        rows = (
-            (c.name, c.code, c.get_level_display(), c.child_count, c.valid_to)  # type: ignore[attr-defined]  # annotated
-            for c in children.iterator(chunk_size=2000)
+        return export_columns(
+            request,
+            f"don-vi-{unit.code}",
+            [
+                Column(_("Name"), lambda c: c.name),
+                Column(_("Code"), lambda c: c.code),
+                Column(_("Level"), lambda c: c.get_level_display()),
+                Column(_("Units below"), lambda c: c.child_count),  # annotated by the selector
+                Column(_("valid until"), lambda c: c.valid_to),
+            ],
+            children.iterator(chunk_size=2000),
         )
-        return export_response(request, f"don-vi-{unit.code}", headers, rows)
     return render(
         request,
         "areas/unit_detail.html",

@@ -15,7 +15,7 @@ from accounts import policies
 from areas import selectors as area_selectors
 from audit.models import Action
 from audit.services import audit_record
-from core.exports import export_phone, export_response, wants_export
+from core.exports import Column, export_columns, wants_export
 from core.pagination import paginate, query_without_page
 from core.phones import mask_phone
 from core.search import search_text
@@ -49,30 +49,21 @@ def household_list(request):
         user=request.user, unit=unit, search=search, sort=sort
     )
     if wants_export(request):
-        headers = [
-            _("Commune"),
-            _("Hamlet"),
-            _("Head of household"),
-            _("House number / address"),
-            _("Members"),
-            _("Smartphones"),
-            _("Citizens recorded"),
-            _("Consent given on"),
-        ]
-        rows = (
-            (
-                h.hamlet.parent.name,
-                h.hamlet.name,
-                h.head_name,
-                h.address,
-                h.member_count,
-                h.smartphone_count,
-                h.citizen_count,
-                h.consent_on,
-            )
-            for h in households.iterator(chunk_size=2000)
+        return export_columns(
+            request,
+            "ho-gia-dinh",
+            [
+                Column(_("Commune"), lambda h: h.hamlet.parent.name),
+                Column(_("Hamlet"), lambda h: h.hamlet.name),
+                Column(_("Head of household"), lambda h: h.head_name),
+                Column(_("House number / address"), lambda h: h.address),
+                Column(_("Members"), lambda h: h.member_count),
+                Column(_("Smartphones"), lambda h: h.smartphone_count),
+                Column(_("Citizens recorded"), lambda h: h.citizen_count),
+                Column(_("Consent given on"), lambda h: h.consent_on),
+            ],
+            households.iterator(chunk_size=2000),
         )
-        return export_response(request, "ho-gia-dinh", headers, rows)
     return render(
         request,
         "citizens/household_list.html",
@@ -166,30 +157,21 @@ def citizen_list(request):
         # For officers: full phones, but never the citizen ID number (it is not even stored).
         # A team leader sees masked phones on screen and gets no export of them.
         policies.require(policies.can_export_people, request.user)
-        headers = [
-            _("Commune"),
-            _("Hamlet"),
-            _("Head of household"),
-            _("House number / address"),
-            _("Full name"),
-            _("Year of birth"),
-            _("Sex"),
-            _("Phone"),
-        ]
-        rows = (
-            (
-                c.household.hamlet.parent.name,
-                c.household.hamlet.name,
-                c.household.head_name,
-                c.household.address,
-                c.full_name,
-                c.birth_year,
-                c.get_sex_display(),
-                export_phone(request, c.phone),
-            )
-            for c in citizens.iterator(chunk_size=2000)
+        return export_columns(
+            request,
+            "nhan-khau",
+            [
+                Column(_("Commune"), lambda c: c.household.hamlet.parent.name),
+                Column(_("Hamlet"), lambda c: c.household.hamlet.name),
+                Column(_("Head of household"), lambda c: c.household.head_name),
+                Column(_("House number / address"), lambda c: c.household.address),
+                Column(_("Full name"), lambda c: c.full_name),
+                Column(_("Year of birth"), lambda c: c.birth_year),
+                Column(_("Sex"), lambda c: c.get_sex_display()),
+                Column(_("Phone"), lambda c: c.phone, phone=True),
+            ],
+            citizens.iterator(chunk_size=2000),
         )
-        return export_response(request, "nhan-khau", headers, rows)
     page = paginate(request, citizens)
     page.object_list = _with_masked_phones(page.object_list)
     return render(

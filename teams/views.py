@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import policies
 from areas import selectors as area_selectors
 from areas.models import AdministrativeUnit, Level
-from core.exports import export_phone, export_response, wants_export
+from core.exports import Column, export_columns, wants_export
 from core.pagination import paginate, query_without_page
 from core.search import search_text
 
@@ -34,28 +34,20 @@ def team_list(request):
         user=request.user, unit=unit, status=status, search=search, sort=sort
     )
     if wants_export(request):
-        headers = [
-            _("Commune"),
-            _("Hamlet"),
-            _("Team"),
-            _("Decision number"),
-            _("Decision date"),
-            _("Status"),
-            _("Current members"),
-        ]
-        rows = (
-            (
-                t.hamlet.parent.name,
-                t.hamlet.name,
-                t.name,
-                t.decision_number,
-                t.decision_date,
-                t.get_status_display(),
-                t.member_count,
-            )
-            for t in teams.iterator(chunk_size=2000)
+        return export_columns(
+            request,
+            "to-cong-nghe-so",
+            [
+                Column(_("Commune"), lambda t: t.hamlet.parent.name),
+                Column(_("Hamlet"), lambda t: t.hamlet.name),
+                Column(_("Team"), lambda t: t.name),
+                Column(_("Decision number"), lambda t: t.decision_number),
+                Column(_("Decision date"), lambda t: t.decision_date),
+                Column(_("Status"), lambda t: t.get_status_display()),
+                Column(_("Current members"), lambda t: t.member_count),
+            ],
+            teams.iterator(chunk_size=2000),
         )
-        return export_response(request, "to-cong-nghe-so", headers, rows)
     return render(
         request,
         "teams/team_list.html",
@@ -92,26 +84,19 @@ def team_detail(request, pk: int):
     team = selectors.get_team_for_user(user=request.user, pk=pk)
     current, former = selectors.team_roster(team=team)
     if wants_export(request):
-        headers = [
-            _("Full name"),
-            _("Phone"),
-            _("Role in the team"),
-            _("Affiliation"),
-            _("Joined on"),
-            _("Left on"),
-        ]
-        rows = (
-            (
-                m.name,
-                export_phone(request, m.phone),
-                m.get_role_display(),
-                m.get_affiliation_display(),
-                m.joined_on,
-                m.left_on,
-            )
-            for m in current + former
+        return export_columns(
+            request,
+            f"thanh-vien-{team.hamlet.code}",
+            [
+                Column(_("Full name"), lambda m: m.name),
+                Column(_("Phone"), lambda m: m.phone, phone=True),
+                Column(_("Role in the team"), lambda m: m.get_role_display()),
+                Column(_("Affiliation"), lambda m: m.get_affiliation_display()),
+                Column(_("Joined on"), lambda m: m.joined_on),
+                Column(_("Left on"), lambda m: m.left_on),
+            ],
+            current + former,
         )
-        return export_response(request, f"thanh-vien-{team.hamlet.code}", headers, rows)
     return render(
         request,
         "teams/team_detail.html",
@@ -191,30 +176,21 @@ def member_list(request):
         sort=sort,
     )
     if wants_export(request):
-        headers = [
-            _("Commune"),
-            _("Hamlet"),
-            _("Full name"),
-            _("Phone"),
-            _("Role in the team"),
-            _("Affiliation"),
-            _("Joined on"),
-            _("Left on"),
-        ]
-        rows = (
-            (
-                m.team.hamlet.parent.name,
-                m.team.hamlet.name,
-                m.name,
-                export_phone(request, m.phone),
-                m.get_role_display(),
-                m.get_affiliation_display(),
-                m.joined_on,
-                m.left_on,
-            )
-            for m in members.iterator(chunk_size=2000)
+        return export_columns(
+            request,
+            "thanh-vien-to-cong-nghe-so",
+            [
+                Column(_("Commune"), lambda m: m.team.hamlet.parent.name),
+                Column(_("Hamlet"), lambda m: m.team.hamlet.name),
+                Column(_("Full name"), lambda m: m.name),
+                Column(_("Phone"), lambda m: m.phone, phone=True),
+                Column(_("Role in the team"), lambda m: m.get_role_display()),
+                Column(_("Affiliation"), lambda m: m.get_affiliation_display()),
+                Column(_("Joined on"), lambda m: m.joined_on),
+                Column(_("Left on"), lambda m: m.left_on),
+            ],
+            members.iterator(chunk_size=2000),
         )
-        return export_response(request, "thanh-vien-to-cong-nghe-so", headers, rows)
     return render(
         request,
         "teams/member_list.html",

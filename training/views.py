@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import policies
-from core.exports import export_phone, export_response, wants_export
+from core.exports import Column, export_columns, wants_export
 from core.forms import attempt
 from core.pagination import paginate, query_without_page
 from core.search import TOKEN_FIELD as SEARCH_TOKEN
@@ -36,30 +36,21 @@ def course_list(request):
     sort = request.GET.get("sort", "-starts")
     courses = selectors.courses_for_user(user=request.user, search=search, sort=sort)
     if wants_export(request):
-        headers = [
-            _("Course"),
-            _("Organised by"),
-            _("For whom"),
-            _("Starts on"),
-            _("Ends on"),
-            _("Sessions"),
-            _("Trainees"),
-            _("Completed"),
-        ]
-        rows = (
-            (
-                c.name,
-                c.unit.name,
-                c.audience,
-                c.starts_on,
-                c.ends_on,
-                c.session_count,
-                c.trainee_count,
-                c.completed_count,
-            )
-            for c in courses.iterator(chunk_size=2000)
+        return export_columns(
+            request,
+            "khoa-tap-huan",
+            [
+                Column(_("Course"), lambda c: c.name),
+                Column(_("Organised by"), lambda c: c.unit.name),
+                Column(_("For whom"), lambda c: c.audience),
+                Column(_("Starts on"), lambda c: c.starts_on),
+                Column(_("Ends on"), lambda c: c.ends_on),
+                Column(_("Sessions"), lambda c: c.session_count),
+                Column(_("Trainees"), lambda c: c.trainee_count),
+                Column(_("Completed"), lambda c: c.completed_count),
+            ],
+            courses.iterator(chunk_size=2000),
         )
-        return export_response(request, "khoa-tap-huan", headers, rows)
     return render(
         request,
         "training/course_list.html",
@@ -108,26 +99,20 @@ def course_detail(request, pk: int):
     search = search_text(request)
     trainees = selectors.trainees_for_course(course=course, search=search)
     if wants_export(request):
-        headers = [
-            _("Full name"),
-            _("Phone"),
-            _("Position and workplace"),
-            _("Works in"),
-            _("Sessions attended"),
-            _("Completed on"),
-        ]
-        rows = (
-            (
-                t.name,
-                export_phone(request, t.phone),
-                t.workplace,
-                t.unit.name,
-                t.attended_count,  # type: ignore[attr-defined]  # annotated by the selector
-                t.completed_on,
-            )
-            for t in trainees.iterator(chunk_size=2000)
+        return export_columns(
+            request,
+            f"hoc-vien-khoa-{course.pk}",
+            [
+                Column(_("Full name"), lambda t: t.name),
+                Column(_("Phone"), lambda t: t.phone, phone=True),
+                Column(_("Position and workplace"), lambda t: t.workplace),
+                Column(_("Works in"), lambda t: t.unit.name),
+                # attended_count: annotated by the selector
+                Column(_("Sessions attended"), lambda t: t.attended_count),
+                Column(_("Completed on"), lambda t: t.completed_on),
+            ],
+            trainees.iterator(chunk_size=2000),
         )
-        return export_response(request, f"hoc-vien-khoa-{course.pk}", headers, rows)
     can_manage = policies.can_manage_training(request.user)
     return render(
         request,
