@@ -70,6 +70,9 @@ class User(AbstractUser):
     created_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When this account's phone last reached the server from the field app (its list or a
+    # send): what officers look at to see whose visits may still wait on a phone.
+    field_synced_at = models.DateTimeField(_("last field sync"), null=True, blank=True)
 
     objects: ClassVar[PortalUserManager] = PortalUserManager()
 

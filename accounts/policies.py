@@ -11,10 +11,13 @@ What a user *sees* is another door: every queryset starts from ``.for_user(user)
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from .models import CREATABLE_ROLES, Role
 
@@ -61,6 +64,21 @@ def can_export_people(user) -> bool:
 def can_record_visits(user) -> bool:
     """Team leaders at the door, and area officers recording for them."""
     return _role(user) in (Role.ADMIN, Role.AREA_OFFICER, Role.TEAM_LEADER)
+
+
+def can_correct_visit(user, visit) -> bool:
+    """The area's officers correct or withdraw a visit at any time; whoever recorded it,
+    for ``VISIT_CORRECTION_DAYS`` days after recording it. (Scope is the queryset's door:
+    the visit was fetched through ``Visit.objects.for_user``.)"""
+    if _role(user) in (Role.ADMIN, Role.AREA_OFFICER):
+        return True
+    if not can_record_visits(user) or visit.recorded_by_id != user.pk:
+        return False
+    return timezone.now() - visit.created_at <= correction_window()
+
+
+def correction_window() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.VISIT_CORRECTION_DAYS)
 
 
 def can_manage_training(user) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -128,3 +131,18 @@ def user_set_scope(*, actor: User | None, user: User, scope_unit: Administrative
     user.scope_unit = scope_unit
     user.save(update_fields=["scope_unit"])
     return user
+
+
+# A phone that sends often writes its time at most once a minute.
+FIELD_SYNC_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def user_field_synced(*, user: User) -> None:
+    """The account's phone reached the server from the field app (its list, a visit or a
+    household sent): officers see when, to know whose work may still wait on a phone."""
+    now = timezone.now()
+    last = user.field_synced_at
+    if last is not None and now - last < FIELD_SYNC_RESOLUTION:
+        return
+    User.objects.filter(pk=user.pk).update(field_synced_at=now)
+    user.field_synced_at = now

@@ -26,12 +26,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.fields import CharField
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from accounts.security import has_totp, requires_mfa, totp_code_is_valid
+from accounts.services import user_field_synced
 from apps_catalog.models import App, Outcome
 from areas.models import AdministrativeUnit
 from citizens import services as citizen_services
@@ -44,6 +45,7 @@ from training.selectors import courses_for_user
 
 from . import filters, serializers
 from .pagination import ApiPagination
+from .parsers import BoundedJSONParser
 from .permissions import RegistryWritePermission, VisitWritePermission
 
 # Token first: an unauthenticated request then gets 401 with "WWW-Authenticate: Token".
@@ -99,7 +101,7 @@ class PrivateSearchMixin:
         detail=False,
         methods=["post"],
         url_path="search",
-        parser_classes=[JSONParser, FormParser, MultiPartParser],
+        parser_classes=[BoundedJSONParser, FormParser, MultiPartParser],
     )
     def search(self, request, *args, **kwargs):
         data = _validated(SearchRequestSerializer, request)
@@ -267,12 +269,18 @@ class AttendanceViewSet(PrivateSearchMixin, ScopedReadOnlyViewSet):
 @extend_schema_view(
     create=extend_schema(
         request=serializers.HouseholdCreateSerializer,
-        responses={201: serializers.HouseholdSerializer},
+        responses={
+            201: serializers.HouseholdSerializer,
+            200: OpenApiResponse(
+                serializers.HouseholdSerializer,
+                description="Already recorded by an earlier send of the same client_uuid.",
+            ),
+        },
     ),
     **private_search_schema(serializers.HouseholdSerializer),
 )
 class HouseholdViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     serializer_class = serializers.HouseholdSerializer
     filterset_class = filters.HouseholdFilterSet
     permission_classes = [RegistryWritePermission]
@@ -282,9 +290,17 @@ class HouseholdViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOn
 
     def create(self, request, *args, **kwargs):
         data = _validated(serializers.HouseholdCreateSerializer, request)
-        household = citizen_services.household_create(**data, recorded_by=request.user)
+        client_uuid = data.pop("client_uuid")
+        if client_uuid is None:
+            household = citizen_services.household_create(**data, recorded_by=request.user)
+            created = True
+        else:  # from a phone's outbox: safe to repeat
+            user_field_synced(user=request.user)
+            household, created = citizen_services.household_record(
+                client_uuid=client_uuid, recorded_by=request.user, **data
+            )
         body = self.get_serializer(self.get_queryset().get(pk=household.pk)).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 @extend_schema_view(
@@ -297,7 +313,7 @@ class HouseholdViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOn
 class CitizenViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Citizens; the phone is masked and the citizen ID number shown only by its last digits."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     serializer_class = serializers.CitizenSerializer
     filterset_class = filters.CitizenFilterSet
     permission_classes = [RegistryWritePermission]
@@ -342,7 +358,7 @@ class CitizenViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnly
     **private_search_schema(serializers.VisitSerializer),
 )
 class VisitViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     serializer_class = serializers.VisitSerializer
     filterset_class = filters.VisitFilterSet
     permission_classes = [VisitWritePermission]
@@ -365,6 +381,38 @@ class VisitViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyVi
             return Response(body, status=status.HTTP_409_CONFLICT)
         body = self.get_serializer(self.get_queryset().get(pk=visit.pk)).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Correct a visit (its earlier version is kept)",
+        request=serializers.VisitCorrectSerializer,
+        responses={
+            200: serializers.VisitSerializer,
+            403: OpenApiResponse(description="Not the recorder within the days allowed."),
+            409: OpenApiResponse(description="Changed since that version: nothing saved."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        visit = self.get_object()
+        data = _validated(serializers.VisitCorrectSerializer, request)
+        citizen_services.visit_correct(user=request.user, visit=visit, **data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
+
+    @extend_schema(
+        summary="Withdraw a visit recorded by mistake (it leaves the figures)",
+        request=serializers.VisitWithdrawSerializer,
+        responses={
+            200: serializers.VisitSerializer,
+            403: OpenApiResponse(description="Not the recorder within the days allowed."),
+            409: OpenApiResponse(description="Changed since that version: nothing saved."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        visit = self.get_object()
+        data = _validated(serializers.VisitWithdrawSerializer, request)
+        citizen_services.visit_withdraw(user=request.user, visit=visit, **data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
 
 
 def _validated(serializer_class, request) -> dict:

@@ -20,6 +20,8 @@ class HouseholdQuerySet(UnitScopedQuerySet):
 
 
 class Household(TimeStampedModel):
+    # Set when a phone recorded the household (offline first): a repeated send is stored once.
+    client_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     hamlet = models.ForeignKey(
         AdministrativeUnit,
         verbose_name=_("hamlet"),
@@ -121,12 +123,30 @@ class Citizen(TimeStampedModel):
 class VisitQuerySet(UnitScopedQuerySet):
     unit_lookup = "household__hamlet"
 
+    def counted(self) -> VisitQuerySet:
+        """The visits the figures count: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def met(self) -> VisitQuerySet:
+        """Counted visits that met the household (a household reached)."""
+        return self.counted().exclude(kind=VisitKind.NOBODY_HOME)
+
+
+class VisitKind(models.TextChoices):
+    """What happened at the door: a visit without help given says so explicitly."""
+
+    HELPED = "helped", _("Helped with apps")
+    INFORMED = "informed", _("Met, information only")
+    NOBODY_HOME = "nobody_home", _("Nobody at home")
+
 
 class Visit(TimeStampedModel):
-    """A team's visit to a household on a day: who went, what was done (the assistances).
+    """A team's visit to a household on a day: who went, what happened (``kind``) and what
+    was done (the assistances).
 
     Recorded once per ``client_uuid`` (generated on the phone): a repeated submission, even
-    after a lost response or from an offline outbox, returns the same visit.
+    after a lost response or from an offline outbox, returns the same visit. A correction or
+    a withdrawal raises ``version`` and keeps the earlier content as a ``VisitVersion``.
     """
 
     client_uuid = models.UUIDField(unique=True, editable=False)
@@ -143,6 +163,9 @@ class Visit(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_visits"
     )
     visited_on = models.DateField(_("visited on"))
+    kind = models.CharField(_("what happened"), max_length=12, choices=VisitKind)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
     members_present = models.ManyToManyField(
         "teams.TeamMember", blank=True, related_name="visits", verbose_name=_("members present")
     )
@@ -158,10 +181,56 @@ class Visit(TimeStampedModel):
             # Visits of a household (field home progress) and by day (roll-ups).
             models.Index(fields=["household", "visited_on"], name="visit_household_day"),
             models.Index(fields=["visited_on"], name="visit_day"),
+            # A team leader's recent visits (the visits list, their last sync).
+            models.Index(fields=["recorded_by", "created_at"], name="visit_recorder_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="visit_version_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.household} · {self.visited_on:%d/%m/%Y}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def met_household(self) -> bool:
+        return self.kind != VisitKind.NOBODY_HOME
+
+
+class VisitChange(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    CORRECTED = "corrected", _("Corrected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class VisitVersion(models.Model):
+    """One version of a visit as it stood after a change: who changed it, when, why, and the
+    whole content (kind, day, members present, notes, each assistance with its names), so
+    the history reads without the catalogue or the registry as they are today."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    change = models.CharField(_("change"), max_length=10, choices=VisitChange)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    content = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("visit version")
+        verbose_name_plural = _("visit versions")
+        ordering = ["visit", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "number"], name="visit_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} v{self.number}"
 
 
 class Assistance(TimeStampedModel):

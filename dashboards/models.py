@@ -19,6 +19,8 @@ FIGURES = (
     "households_reached",
     "citizens_helped",
     "visits",
+    "visits_informed",
+    "visits_nobody_home",
     "trainees",
     "trainees_completed",
 )
@@ -36,9 +38,12 @@ class UnitFigures(models.Model):
     people = models.PositiveIntegerField(default=0)  # household members, as declared
     smartphones = models.PositiveIntegerField(default=0)  # smartphones in households
     citizens = models.PositiveIntegerField(default=0)  # people registered by name
-    households_reached = models.PositiveIntegerField(default=0)  # visited at least once
+    # Met at a counted visit at least once (a "nobody at home" visit reaches no household).
+    households_reached = models.PositiveIntegerField(default=0)
     citizens_helped = models.PositiveIntegerField(default=0)  # distinct citizens, ever
-    visits = models.PositiveIntegerField(default=0)
+    visits = models.PositiveIntegerField(default=0)  # counted: not withdrawn
+    visits_informed = models.PositiveIntegerField(default=0)  # of which met, information only
+    visits_nobody_home = models.PositiveIntegerField(default=0)  # of which nobody at home
     trainees = models.PositiveIntegerField(default=0)
     trainees_completed = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
@@ -76,6 +81,7 @@ class Period(models.TextChoices):
 
 PERIOD_FIGURES = (
     "visits",
+    "visits_nobody_home",
     "households_visited",
     "citizens_helped",
     "assistances",
@@ -93,7 +99,8 @@ class UnitPeriodFigures(models.Model):
     period = models.CharField(max_length=5, choices=Period)
     starts_on = models.DateField()
     visits = models.PositiveIntegerField(default=0)
-    households_visited = models.PositiveIntegerField(default=0)
+    visits_nobody_home = models.PositiveIntegerField(default=0)
+    households_visited = models.PositiveIntegerField(default=0)  # met at a visit
     citizens_helped = models.PositiveIntegerField(default=0)
     assistances = models.PositiveIntegerField(default=0)
     trainees_completed = models.PositiveIntegerField(default=0)

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from areas.models import AdministrativeUnit, Level
+from citizens.models import VisitKind
 
 from .models import (
     FIGURES,
@@ -149,8 +150,14 @@ def _own_totals_sql(run: Run) -> str:
         ),
         (
             "h.hamlet_id",
-            {"visits": "COUNT(*)", "households_reached": "COUNT(DISTINCT v.household_id)"},
-            "FROM citizens_visit v JOIN citizens_household h ON h.id = v.household_id WHERE 1 = 1",
+            {
+                "visits": "COUNT(*)",
+                "visits_informed": f"SUM(CASE WHEN {INFORMED} THEN 1 ELSE 0 END)",
+                "visits_nobody_home": f"SUM(CASE WHEN {NOBODY_HOME} THEN 1 ELSE 0 END)",
+                "households_reached": f"COUNT(DISTINCT CASE WHEN {MET} THEN v.household_id END)",
+            },
+            "FROM citizens_visit v JOIN citizens_household h ON h.id = v.household_id "
+            f"WHERE {COUNTED}",
         ),
         (
             "h.hamlet_id",
@@ -177,8 +184,17 @@ def _own_totals_sql(run: Run) -> str:
     )
 
 
+# Visits the figures count (not withdrawn; a withdrawn visit has no help records left), and
+# which of them met the household.
+COUNTED = "v.withdrawn_at IS NULL"
+NOBODY_HOME = f"v.kind = '{VisitKind.NOBODY_HOME}'"
+INFORMED = f"v.kind = '{VisitKind.INFORMED}'"
+MET = f"v.kind <> '{VisitKind.NOBODY_HOME}'"
+
+
 # Each period's distinct households and citizens are counted from two scratch tables built
-# once per run: one row per hamlet, day and household visited (with its number of visits),
+# once per run: one row per hamlet, day and household visited (with its number of visits, and
+# of those that met it, and that found nobody),
 # and per hamlet, day and citizen helped (with its number of assistances). Weeks and months
 # regroup those rows instead of joining the facts again, and distinct counts are taken by
 # grouping twice rather than with COUNT(DISTINCT …), which PostgreSQL can only sort.
@@ -192,9 +208,11 @@ def _scratch_sql(run: Run) -> list[str]:
         f"DROP TABLE IF EXISTS {VISIT_DAYS}",
         f"DROP TABLE IF EXISTS {HELP_DAYS}",
         f"CREATE TEMPORARY TABLE {VISIT_DAYS} AS SELECT h.hamlet_id AS hamlet_id, "
-        "v.visited_on AS day, v.household_id AS household_id, COUNT(*) AS n "
+        "v.visited_on AS day, v.household_id AS household_id, COUNT(*) AS n, "
+        f"SUM(CASE WHEN {MET} THEN 1 ELSE 0 END) AS met, "
+        f"SUM(CASE WHEN {NOBODY_HOME} THEN 1 ELSE 0 END) AS away "
         "FROM citizens_visit v JOIN citizens_household h ON h.id = v.household_id "
-        f"{where} GROUP BY h.hamlet_id, v.visited_on, v.household_id",
+        f"{where} AND {COUNTED} GROUP BY h.hamlet_id, v.visited_on, v.household_id",
         f"CREATE TEMPORARY TABLE {HELP_DAYS} AS SELECT h.hamlet_id AS hamlet_id, "
         "v.visited_on AS day, s.citizen_id AS citizen_id, COUNT(*) AS n "
         "FROM citizens_assistance s JOIN citizens_visit v ON v.id = s.visit_id "
@@ -207,15 +225,30 @@ def _scratch_sql(run: Run) -> list[str]:
 def _own_periods_sql(run: Run) -> str:
     parts = []
     for period in Period.values:
-        for table, who, figures in (
-            (VISIT_DAYS, "household_id", {"visits": "SUM(n)", "households_visited": "COUNT(*)"}),
-            (HELP_DAYS, "citizen_id", {"citizens_helped": "COUNT(*)", "assistances": "SUM(n)"}),
+        for table, who, counts, figures in (
+            (
+                VISIT_DAYS,
+                "household_id",
+                ("n", "met", "away"),
+                {
+                    "visits": "SUM(n)",
+                    "visits_nobody_home": "SUM(away)",
+                    "households_visited": "SUM(CASE WHEN met > 0 THEN 1 ELSE 0 END)",
+                },
+            ),
+            (
+                HELP_DAYS,
+                "citizen_id",
+                ("n",),
+                {"citizens_helped": "COUNT(*)", "assistances": "SUM(n)"},
+            ),
         ):
             start = _period_sql(period, "day")
+            sums = ", ".join(f"SUM({c}) AS {c}" for c in counts)
             rows = (
                 table
                 if period == Period.DAY
-                else f"(SELECT hamlet_id, {start} AS day, {who}, SUM(n) AS n FROM {table} "
+                else f"(SELECT hamlet_id, {start} AS day, {who}, {sums} FROM {table} "
                 f"GROUP BY hamlet_id, {start}, {who}) y"
             )
             parts.append(

@@ -153,6 +153,8 @@ else:
 # Facts changed this many seconds after the figures were computed make a dashboard bring them
 # up to date when it opens (dashboards.services.figures_keep_fresh).
 FIGURES_STALE_AFTER = env.int("FIGURES_STALE_AFTER", default=60)
+# How long whoever recorded a visit may still correct or withdraw it (officers: always).
+VISIT_CORRECTION_DAYS = env.int("VISIT_CORRECTION_DAYS", default=7)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
@@ -262,6 +264,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested deeper than any of our bodies is a 400, never a RecursionError (a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

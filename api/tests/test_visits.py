@@ -72,8 +72,14 @@ def test_a_leader_records_a_visit_of_their_hamlet(leader, world, leader_a):
         "team",
         "recorded_by",
         "assistances",
+        "kind",
+        "version",
+        "status",
+        "withdrawn_at",
         "created_at",
+        "updated_at",
     }
+    assert (data["kind"], data["version"], data["status"]) == ("helped", 1, "recorded")
     assert data["client_uuid"] == body["client_uuid"]
     assert (data["household"], data["team"], data["recorded_by"]) == (
         world.household_a.pk,
@@ -277,6 +283,7 @@ def only_assistance(**item) -> list[dict]:
                     {"ref": "n1", "full_name": "Nguyễn Văn An"},
                     {"ref": "n1", "full_name": "Nguyễn Văn Bình"},
                 ],
+                "kind": "informed",
                 "assistances": [],
             },
             ("new_citizens",),

@@ -11,10 +11,18 @@ from .registry import (
     citizen_create,
     citizen_update,
     household_create,
+    household_record,
     household_update,
 )
 from .rights import citizen_anonymise, citizen_personal_data
-from .visits import VisitConflict, visit_record
+from .visits import (
+    VisitConflict,
+    resolve_kind,
+    visit_content,
+    visit_correct,
+    visit_record,
+    visit_withdraw,
+)
 
 __all__ = [
     "ANONYMOUS_NAME",
@@ -30,7 +38,12 @@ __all__ = [
     "citizen_personal_data",
     "citizen_update",
     "household_create",
+    "household_record",
     "household_update",
     "normalize_id_number",
+    "resolve_kind",
+    "visit_content",
+    "visit_correct",
     "visit_record",
+    "visit_withdraw",
 ]

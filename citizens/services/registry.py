@@ -139,6 +139,7 @@ def household_create(
     smartphone_count: int = 0,
     consent_on: datetime.date | None = None,
     recorded_by=None,
+    client_uuid=None,
 ) -> Household:
     _check_hamlet(hamlet)
     _check_counts(member_count, smartphone_count)
@@ -151,12 +152,32 @@ def household_create(
         smartphone_count=smartphone_count,
         consent_on=consent_on,
         consent_recorded_by=recorded_by if consent_on else None,
+        client_uuid=client_uuid,
     )
     household.search_key = _household_key(household.head_name, household.address)
     _check_household_not_recorded(household)
     household.full_clean()
     household.save()
     return household
+
+
+def household_record(*, client_uuid, recorded_by, **fields) -> tuple[Household, bool]:
+    """A household added on a phone (offline first), stored once per ``client_uuid``:
+    a repeated send answers the household already recorded. Returns (household, created)."""
+    existing = Household.objects.filter(client_uuid=client_uuid).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return (
+                household_create(**fields, recorded_by=recorded_by, client_uuid=client_uuid),
+                True,
+            )
+    except IntegrityError:
+        existing = Household.objects.filter(client_uuid=client_uuid).first()
+        if existing is None:
+            raise
+        return existing, False
 
 
 def household_update(

@@ -1,4 +1,5 @@
-"""Visits: the one way to record what a team did at a household (the field app, the API)."""
+"""Visits: the one way to record what a team did at a household (the field app, the API), and
+to correct or withdraw it afterwards, every version kept."""
 
 from __future__ import annotations
 
@@ -13,12 +14,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policies
+from accounts.services import user_field_synced
 from core.phones import InvalidPhone, normalize_phone
 from core.text import clean_text, fold
 from teams.models import Team
 
-from ..models import Assistance, Citizen, Household, Visit
+from ..models import (
+    Assistance,
+    Citizen,
+    Household,
+    Visit,
+    VisitChange,
+    VisitKind,
+    VisitVersion,
+)
 from .registry import citizen_create
+
+# One visit is one household at one door: bounded so that one submission cannot hold a worker
+# or swell the household's page (a household has at most 60 members).
+MAX_NEW_CITIZENS = 20
+MAX_ASSISTANCES = 200
+MAX_MEMBERS_PRESENT = 30
+MAX_NOTES = 1000
+MAX_REASON = 300
 
 
 class VisitConflict(Exception):
@@ -46,6 +64,7 @@ def _visit_digest(
     assistances: list[dict],
     new_citizens: list[dict],
     consent_given: bool = False,
+    kind: str = VisitKind.HELPED,
 ) -> str:
     """A fingerprint of what was submitted, independent of list order and spacing."""
     content = {
@@ -72,9 +91,73 @@ def _visit_digest(
             for c in new_citizens
         ),
     }
-    if consent_given:  # only when given, so fingerprints of earlier visits stay the same
+    # Only when they differ from what visits sent before them meant, so fingerprints of
+    # earlier visits (and of the outboxes holding them) stay the same.
+    if consent_given:
         content["consent_given"] = True
+    if kind != VisitKind.HELPED:
+        content["kind"] = kind
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _check_bounds(
+    *, members_present: list, notes: str, assistances: list, new_citizens: list
+) -> None:
+    errors = {}
+    if len(new_citizens) > MAX_NEW_CITIZENS:
+        errors["new_citizens"] = _(
+            "At most %(max)d new people can be added in one visit: add the others from the "
+            "household's page."
+        ) % {"max": MAX_NEW_CITIZENS}
+    if len(assistances) > MAX_ASSISTANCES:
+        errors["assistances"] = _("At most %(max)d helps can be recorded in one visit.") % {
+            "max": MAX_ASSISTANCES
+        }
+    if len(members_present) > MAX_MEMBERS_PRESENT:
+        errors["members_present"] = _("At most %(max)d team members can be present.") % {
+            "max": MAX_MEMBERS_PRESENT
+        }
+    if len(notes or "") > MAX_NOTES:
+        errors["notes"] = _("The note is limited to %(max)d characters.") % {"max": MAX_NOTES}
+    if errors:
+        raise ValidationError(errors)
+
+
+def resolve_kind(kind: str | None, assistances: list) -> str:
+    """What happened at the door. A visit that helped nobody must say so: "met, information
+    only" or "nobody at home"; without a kind, help given means "helped" (what every visit
+    meant before kinds existed)."""
+    if not kind:
+        if assistances:
+            return VisitKind.HELPED
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Nothing was recorded for this visit: choose who was helped with which "
+                    "app, or say that the household was only informed or that nobody was home."
+                )
+            },
+            code="empty_visit",
+        )
+    if kind not in VisitKind.values:
+        raise ValidationError({"kind": _("Unknown kind of visit.")})
+    return kind
+
+
+def _check_kind(kind: str, *, assistances: list, new_citizens: list, consent_given: bool) -> None:
+    if kind == VisitKind.HELPED and not assistances:
+        raise ValidationError(
+            {"assistances": _("Choose who was helped with which app and what was done.")},
+            code="empty_visit",
+        )
+    if kind != VisitKind.HELPED and assistances:
+        raise ValidationError(
+            {"kind": _("A visit where apps were used is recorded as “helped with apps”.")}
+        )
+    if kind == VisitKind.NOBODY_HOME and (new_citizens or consent_given):
+        raise ValidationError(
+            {"kind": _("Nobody was at home: no person nor consent can be recorded.")}
+        )
 
 
 def _validate_visit(
@@ -179,6 +262,7 @@ def visit_record(
     assistances: list[dict] | None = None,
     new_citizens: list[dict] | None = None,
     consent_given: bool = False,
+    kind: str | None = None,
 ) -> tuple[Visit, bool]:
     """Record a visit once. Returns (visit, created).
 
@@ -187,22 +271,43 @@ def visit_record(
     VisitConflict and changes nothing. Who recorded it and for which team are derived here.
     ``consent_given`` records, at the door, the household's consent to store its members'
     data (dated the day of the visit), which new citizens need.
+
+    A repeat is answered with the visit as it is now: corrected or withdrawn since, its
+    ``version`` says so (the phone learns it was changed; nothing is recorded twice).
     """
     members_present = list(members_present or [])
     assistances = list(assistances or [])
     new_citizens = list(new_citizens or [])
-    digest = _visit_digest(
-        household=household,
-        visited_on=visited_on,
+    _check_bounds(
         members_present=members_present,
         notes=notes,
         assistances=assistances,
         new_citizens=new_citizens,
-        consent_given=consent_given,
     )
+    user_field_synced(user=user)
+
+    def digest_for(kind: str) -> str:
+        return _visit_digest(
+            household=household,
+            visited_on=visited_on,
+            members_present=members_present,
+            notes=notes,
+            assistances=assistances,
+            new_citizens=new_citizens,
+            consent_given=consent_given,
+            kind=kind,
+        )
+
     existing = Visit.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
-        return _same_or_conflict(existing, digest)
+        # A resend: without a kind it means what visits meant before kinds (an outbox from
+        # then); nothing about it is checked again, it is only recognised.
+        return _same_or_conflict(existing, digest_for(kind or VisitKind.HELPED))
+    kind = resolve_kind(kind, assistances)
+    digest = digest_for(kind)
+    _check_kind(
+        kind, assistances=assistances, new_citizens=new_citizens, consent_given=consent_given
+    )
     team = _validate_visit(
         user=user,
         household=household,
@@ -225,6 +330,7 @@ def visit_record(
                 team=team,
                 recorded_by=user,
                 visited_on=visited_on,
+                kind=kind,
                 notes=clean_text(notes),
             )
             visit.members_present.set(members_present)
@@ -240,6 +346,7 @@ def visit_record(
                 )
                 for a in assistances
             )
+            _keep_version(visit, change=VisitChange.RECORDED, user=user)
     except IntegrityError:
         # Another request with the same client_uuid committed first (a retry racing the
         # original): answer as if this one were the retry.
@@ -254,3 +361,148 @@ def _same_or_conflict(existing: Visit, digest: str) -> tuple[Visit, bool]:
     if existing.content_digest != digest:
         raise VisitConflict(existing)
     return existing, False
+
+
+# --- history, corrections and withdrawals ------------------------------------------------------
+
+
+def visit_content(visit: Visit) -> dict:
+    """The visit as it stands, with names, for its history (reads its members and help)."""
+    assistances = visit.assistances.select_related("citizen", "app", "outcome").order_by("pk")
+    return {
+        "kind": visit.kind,
+        "visited_on": visit.visited_on.isoformat(),
+        "notes": visit.notes,
+        "members_present": [
+            {"id": m.pk, "name": m.name} for m in visit.members_present.order_by("pk")
+        ],
+        "assistances": [
+            {
+                "citizen": a.citizen_id,
+                "citizen_name": a.citizen.full_name,
+                "app": a.app.slug,
+                "app_name": a.app.name,
+                "outcome": a.outcome.code,
+                "outcome_name": a.outcome.name,
+            }
+            for a in assistances
+        ],
+    }
+
+
+def _keep_version(
+    visit: Visit, *, change: str, user, reason: str = "", content: dict | None = None
+) -> VisitVersion:
+    return VisitVersion.objects.create(
+        visit=visit,
+        number=visit.version,
+        change=change,
+        changed_by=user,
+        changed_at=timezone.now(),
+        reason=reason,
+        content=visit_content(visit) if content is None else content,
+    )
+
+
+def _lock_for_change(*, user, visit: Visit, version: int) -> Visit:
+    """The visit, locked, once the user may change it and has seen its latest version."""
+    if not Visit.objects.for_user(user).filter(pk=visit.pk).exists():
+        raise ValidationError(_("This visit is outside your area."))
+    locked = Visit.objects.select_for_update().select_related("household__hamlet").get(pk=visit.pk)
+    if not policies.can_correct_visit(user, locked):
+        raise ValidationError(
+            _(
+                "Only the area's officers can change this visit now: whoever recorded it can "
+                "correct it for %(days)d days."
+            )
+            % {"days": policies.correction_window().days},
+            code="not_allowed",
+        )
+    if locked.is_withdrawn:
+        raise ValidationError(_("This visit was withdrawn; it can no longer be changed."))
+    if locked.version != version:
+        last = locked.versions.select_related("changed_by").order_by("-number").first()
+        raise ValidationError(
+            _(
+                "This visit was changed by %(who)s since you opened it (version %(version)d): "
+                "nothing was saved. Open it again to see the change."
+            )
+            % {"who": last.changed_by if last else "?", "version": locked.version},
+            code="stale",
+        )
+    if not locked.versions.exists():  # recorded before versions were kept
+        _keep_version(locked, change=VisitChange.RECORDED, user=locked.recorded_by)
+    return locked
+
+
+def visit_correct(
+    *,
+    user,
+    visit: Visit,
+    version: int,
+    kind: str,
+    visited_on: datetime.date,
+    members_present: list | None = None,
+    notes: str = "",
+    assistances: list[dict] | None = None,
+    reason: str = "",
+) -> Visit:
+    """Replace what a visit says (kind, day, members present, notes, help given), keeping the
+    earlier version. ``version`` is the one the user saw: a visit changed since is refused.
+    The figures follow (the roll-up's triggers mark the old and the new day)."""
+    members_present = list(members_present or [])
+    assistances = list(assistances or [])
+    _check_bounds(
+        members_present=members_present, notes=notes, assistances=assistances, new_citizens=[]
+    )
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": _("At most %(max)d characters.") % {"max": MAX_REASON}})
+    kind = resolve_kind(kind, assistances)
+    _check_kind(kind, assistances=assistances, new_citizens=[], consent_given=False)
+    with transaction.atomic():
+        locked = _lock_for_change(user=user, visit=visit, version=version)
+        team = _validate_visit(
+            user=user,
+            household=locked.household,
+            visited_on=visited_on,
+            members_present=members_present,
+            assistances=assistances,
+            new_citizens=[],
+        )
+        if any(a.get("citizen") is None for a in assistances):
+            raise ValidationError({"assistances": _("A correction names recorded citizens only.")})
+        locked.assistances.all().delete()
+        Assistance.objects.bulk_create(
+            Assistance(visit=locked, citizen=a["citizen"], app=a["app"], outcome=a["outcome"])
+            for a in assistances
+        )
+        locked.members_present.set(members_present)
+        locked.kind = kind
+        locked.visited_on = visited_on
+        locked.notes = clean_text(notes)
+        locked.team = team if locked.team_id is None else locked.team
+        locked.version += 1
+        locked.save(update_fields=["kind", "visited_on", "notes", "team", "version", "updated_at"])
+        _keep_version(locked, change=VisitChange.CORRECTED, user=user, reason=clean_text(reason))
+    return locked
+
+
+def visit_withdraw(*, user, visit: Visit, version: int, reason: str) -> Visit:
+    """Withdraw a visit recorded by mistake: it leaves the figures, its help records go (the
+    version history keeps them), the record stays with who withdrew it, when and why."""
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Say why the visit is withdrawn.")})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": _("At most %(max)d characters.") % {"max": MAX_REASON}})
+    with transaction.atomic():
+        locked = _lock_for_change(user=user, visit=visit, version=version)
+        withdrawn = visit_content(locked)  # what leaves the figures, kept on the withdrawal
+        locked.assistances.all().delete()
+        locked.withdrawn_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["withdrawn_at", "version", "updated_at"])
+        _keep_version(
+            locked, change=VisitChange.WITHDRAWN, user=user, reason=reason, content=withdrawn
+        )
+    return locked

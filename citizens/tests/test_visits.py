@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps_catalog.models import App
-from citizens.models import Assistance, Citizen, Visit
+from citizens.models import Assistance, Citizen, Visit, VisitKind
 from citizens.services import VisitConflict, citizen_create, household_create, visit_record
 from teams.models import MemberRole
 from teams.services import member_add, team_create
@@ -98,7 +98,14 @@ def test_the_same_uuid_with_other_content_is_a_conflict_that_changes_nothing(sce
 
 def test_a_team_leader_cannot_record_for_a_household_of_another_hamlet(scene, leader_a):
     with pytest.raises(ValidationError) as info:
-        record(scene, leader_a, household=scene["other"], assistances=[], members_present=[])
+        record(
+            scene,
+            leader_a,
+            household=scene["other"],
+            assistances=[],
+            members_present=[],
+            kind=VisitKind.INFORMED,
+        )
     assert "household" in info.value.error_dict
     assert not Visit.objects.exists()
 
@@ -241,7 +248,9 @@ def test_new_people_need_the_households_consent_which_can_be_given_at_the_door(
 
 def test_a_visit_without_new_people_needs_no_consent(scene, leader_a, tree):
     household = household_create(hamlet=tree.hamlet_a, head_name="Hà Văn Dũng", address="Số 2")
-    visit, created = record(scene, leader_a, household=household, assistances=[])
+    visit, created = record(
+        scene, leader_a, household=household, assistances=[], kind=VisitKind.INFORMED
+    )
     assert created and visit.household == household
     household.refresh_from_db()
     assert household.consent_on is None

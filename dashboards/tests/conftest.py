@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apps_catalog.models import App
 from areas.services import hamlet_create
-from citizens.models import Assistance, Citizen, Household, Visit
+from citizens.models import Assistance, Citizen, Household, Visit, VisitKind
 from teams.services import member_add, member_retire, team_create, team_dissolve
 from tests.consent import CONSENTED
 from training.models import Course, Trainee
@@ -66,6 +66,33 @@ def random_province(tree, leader_a):
                         app=app,
                         outcome=rng.choice(list(app.outcomes.all())),
                     )
+    # Visits of every kind (their own random sequence, so the rest of the world stays as it
+    # was): some found nobody, some only informed, some were withdrawn.
+    kinds = random.Random(15)
+    for visit in list(Visit.objects.order_by("pk")):
+        draw = kinds.random()
+        if draw < 0.15:
+            visit.assistances.all().delete()
+            Visit.objects.filter(pk=visit.pk).update(withdrawn_at=timezone.now())
+        elif draw < 0.3:
+            Visit.objects.create(
+                client_uuid=uuid.uuid4(),
+                content_digest="x",
+                household=visit.household,
+                recorded_by=leader_a,
+                kind=kinds.choice([VisitKind.NOBODY_HOME, VisitKind.INFORMED]),
+                visited_on=TODAY - datetime.timedelta(days=kinds.randrange(90)),
+            )
+    nobody_only = Household.objects.filter(visits__isnull=True).first()
+    if nobody_only is not None:  # a household where nobody was ever found is not reached
+        Visit.objects.create(
+            client_uuid=uuid.uuid4(),
+            content_digest="x",
+            household=nobody_only,
+            recorded_by=leader_a,
+            kind=VisitKind.NOBODY_HOME,
+            visited_on=TODAY,
+        )
     course = Course.objects.create(name="Kỹ năng số", unit=tree.district_a, starts_on=TODAY)
     for unit in (tree.commune_a, tree.district_a, tree.province, tree.commune_b, tree.hamlet_a):
         for i in range(rng.randint(1, 4)):

@@ -96,14 +96,14 @@ def test_trends_show_every_week_and_month_with_the_rolled_up_numbers(
     weeks, months = context["weeks"], context["months"]
     assert len(weeks) == len(months) == 12
     for row in weeks:
-        week = Visit.objects.filter(
+        week = Visit.objects.counted().filter(
             visited_on__gte=row["starts_on"],
             visited_on__lt=row["starts_on"] + datetime.timedelta(days=7),
         )
         assert row["visits"] == week.count()
-        assert row["households_visited"] == week.values("household").distinct().count()
+        assert row["households_visited"] == week.met().values("household").distinct().count()
     assert weeks[-1]["starts_on"] == period_start("week", timezone.localdate())
-    this_month = Visit.objects.filter(visited_on__gte=months[-1]["starts_on"]).count()
+    this_month = Visit.objects.counted().filter(visited_on__gte=months[-1]["starts_on"]).count()
     assert months[-1]["visits"] == this_month
     charts = context["charts"]
     assert charts["weeks"]["visits"] == [row["visits"] for row in weeks]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps_catalog.models import App
 from areas.models import AdministrativeUnit
 from areas.services import hamlet_create
-from citizens.models import Assistance, Citizen, Household, Visit
+from citizens.models import Assistance, Citizen, Household, Visit, VisitKind
 from dashboards.models import (
     FIGURES,
     PERIOD_FIGURES,
@@ -33,7 +33,7 @@ TODAY = timezone.localdate()
 
 
 def recount(unit: AdministrativeUnit) -> dict[str, int]:
-    visits = Visit.objects.within(unit)
+    visits = Visit.objects.within(unit).counted()
     return {
         "teams_active": Team.objects.active().within(unit).count(),
         "members_active": TeamMember.objects.current()
@@ -45,7 +45,7 @@ def recount(unit: AdministrativeUnit) -> dict[str, int]:
         "smartphones": Household.objects.within(unit).aggregate(n=Sum("smartphone_count"))["n"]
         or 0,
         "citizens": Citizen.objects.within(unit).count(),
-        "households_reached": visits.values("household").distinct().count(),
+        "households_reached": visits.met().values("household").distinct().count(),
         "citizens_helped": Assistance.objects.filter(
             citizen__household__hamlet__path__startswith=unit.path
         )
@@ -53,6 +53,8 @@ def recount(unit: AdministrativeUnit) -> dict[str, int]:
         .distinct()
         .count(),
         "visits": visits.count(),
+        "visits_informed": visits.filter(kind=VisitKind.INFORMED).count(),
+        "visits_nobody_home": visits.filter(kind=VisitKind.NOBODY_HOME).count(),
         "trainees": Trainee.objects.filter(unit__path__startswith=unit.path).count(),
         "trainees_completed": Trainee.objects.filter(
             unit__path__startswith=unit.path, completed_on__isnull=False
@@ -63,7 +65,7 @@ def recount(unit: AdministrativeUnit) -> dict[str, int]:
 def recount_periods(unit: AdministrativeUnit) -> dict[tuple[str, datetime.date], dict]:
     """Each period's activity inside ``unit``, counted from the facts period by period."""
     found: dict[tuple[str, datetime.date], dict] = {}
-    days = set(Visit.objects.within(unit).values_list("visited_on", flat=True))
+    days = set(Visit.objects.within(unit).counted().values_list("visited_on", flat=True))
     days |= set(
         Assistance.objects.filter(
             citizen__household__hamlet__path__startswith=unit.path
@@ -76,14 +78,15 @@ def recount_periods(unit: AdministrativeUnit) -> dict[tuple[str, datetime.date],
             start, end = period_start(period, day), period_end(period, day)
             if (period, start) in found:
                 continue
-            visits = Visit.objects.within(unit).filter(visited_on__range=(start, end))
+            visits = Visit.objects.within(unit).counted().filter(visited_on__range=(start, end))
             helped = Assistance.objects.filter(
                 citizen__household__hamlet__path__startswith=unit.path,
                 visit__visited_on__range=(start, end),
             )
             found[(period, start)] = {
                 "visits": visits.count(),
-                "households_visited": visits.values("household").distinct().count(),
+                "visits_nobody_home": visits.filter(kind=VisitKind.NOBODY_HOME).count(),
+                "households_visited": visits.met().values("household").distinct().count(),
                 "citizens_helped": helped.values("citizen").distinct().count(),
                 "assistances": helped.count(),
                 "trainees_completed": done.filter(completed_on__range=(start, end)).count(),
