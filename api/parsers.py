@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -16,6 +18,7 @@ def _too_deep(data, limit: int) -> bool:
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):

@@ -401,10 +401,10 @@ class VisitRecordSerializer(VisitContentSerializer):
     )
     new_citizens = NewCitizenSerializer(
         many=True, required=False, default=list, max_length=MAX_NEW_CITIZENS
-    )
+    )  # type: ignore[call-arg]  # DRF's ListSerializer takes max_length; the stubs lag
     assistances = AssistanceInputSerializer(
         many=True, required=False, default=list, max_length=MAX_ASSISTANCES
-    )
+    )  # type: ignore[call-arg]
 
 
 class CorrectionAssistanceSerializer(AssistanceInputSerializer):
@@ -422,7 +422,7 @@ class VisitCorrectSerializer(VisitContentSerializer):
     )
     assistances = CorrectionAssistanceSerializer(
         many=True, required=False, default=list, max_length=MAX_ASSISTANCES
-    )
+    )  # type: ignore[call-arg]
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=MAX_REASON
     )

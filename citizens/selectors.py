@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from core.text import fold
 
-from .models import Citizen, Household
+from .models import Assistance, Citizen, Household
 
 HOUSEHOLD_SORTS = {
     "name": ("search_key", "pk"),
@@ -108,3 +108,18 @@ def get_citizen_for_user(*, user, pk: int) -> Citizen:
     return get_object_or_404(
         Citizen.objects.for_user(user).select_related("household__hamlet__parent"), pk=pk
     )
+
+
+def app_progress(*, citizen_ids) -> dict[int, dict[int, str]]:
+    """What each citizen already has, per app: {citizen: {app: the latest outcome's name}}.
+    An app missing from a citizen's map is still to do. (A withdrawn visit keeps no help
+    records, so every assistance counts.) One query whatever the number of citizens."""
+    progress: dict[int, dict[int, str]] = {}
+    rows = (
+        Assistance.objects.filter(citizen_id__in=citizen_ids)
+        .order_by("citizen_id", "app_id", "visit__visited_on", "pk")
+        .values_list("citizen_id", "app_id", "outcome__name")
+    )
+    for citizen_id, app_id, outcome in rows:
+        progress.setdefault(citizen_id, {})[app_id] = outcome  # the latest wins
+    return progress
