@@ -73,6 +73,7 @@ ITEMS = {
         ),
         Item("members", _("Members"), "teams:member-list", current=("teams:member-list",)),
         Item("households", _("Households"), "citizens:household-list", current=("citizens:",)),
+        Item("visits", _("Visits"), "visits:visit-list", current=("visits:",)),
         Item("training", _("Training"), "training:course-list", current=("training:",)),
         Item("units", _("Units"), "areas:browse", current=("areas:",)),
         Item("apps", _("Apps"), "apps_catalog:app-list", current=("apps_catalog:",)),
@@ -86,19 +87,19 @@ ITEMS = {
 LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Role.TEAM_LEADER: (
         ("field", "households", "teams", "figures"),
-        ("members", "training", "apps"),
+        ("visits", "members", "training", "apps"),
     ),
     Role.AREA_OFFICER: (
         ("teams", "members", "households", "figures"),
-        ("training", "reports", "units", "apps", "accounts"),
+        ("visits", "training", "reports", "units", "apps", "accounts"),
     ),
     Role.PROVINCE_OFFICER: (
         ("figures", "reports", "teams", "training"),
-        ("members", "households", "units", "apps", "accounts", "audit"),
+        ("members", "households", "visits", "units", "apps", "accounts", "audit"),
     ),
     Role.ADMIN: (
         ("figures", "teams", "households", "training"),
-        ("reports", "members", "units", "apps", "accounts", "audit", "admin"),
+        ("reports", "members", "visits", "units", "apps", "accounts", "audit", "admin"),
     ),
 }
 

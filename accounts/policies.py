@@ -131,9 +131,9 @@ def requires(predicate: Predicate):
     return decorate
 
 
-def require(predicate: Predicate, user) -> None:
-    """For a view that decides after fetching: 403 unless ``predicate(user)``."""
-    if not predicate(user):
+def require(predicate: Callable[..., bool], user, *objects) -> None:
+    """For a view that decides after fetching: 403 unless ``predicate(user, *objects)``."""
+    if not predicate(user, *objects):
         raise PermissionDenied
 
 

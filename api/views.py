@@ -31,6 +31,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from accounts import policies
 from accounts.security import has_totp, requires_mfa, totp_code_is_valid
 from accounts.services import user_field_synced
 from apps_catalog.models import App, Outcome
@@ -392,8 +393,9 @@ class VisitViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyVi
         },
     )
     @action(detail=True, methods=["post"])
-    def correct(self, request, pk=None):
+    def correct(self, request, pk=None, **kwargs):
         visit = self.get_object()
+        policies.require(policies.can_correct_visit, request.user, visit)
         data = _validated(serializers.VisitCorrectSerializer, request)
         citizen_services.visit_correct(user=request.user, visit=visit, **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
@@ -408,8 +410,9 @@ class VisitViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyVi
         },
     )
     @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
+    def withdraw(self, request, pk=None, **kwargs):
         visit = self.get_object()
+        policies.require(policies.can_correct_visit, request.user, visit)
         data = _validated(serializers.VisitWithdrawSerializer, request)
         citizen_services.visit_withdraw(user=request.user, visit=visit, **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)

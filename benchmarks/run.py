@@ -176,8 +176,8 @@ def add_assistances(rng: random.Random, hamlets: list[int] | None, day: datetime
                 key = uuid.UUID(int=rng.getrandbits(128), version=4)
                 cursor.execute(
                     "INSERT INTO citizens_visit (client_uuid, content_digest, household_id, "
-                    "recorded_by_id, visited_on, notes, created_at, updated_at) "
-                    "VALUES (%s, %s, %s, %s, %s, '', now(), now()) RETURNING id",
+                    "recorded_by_id, visited_on, notes, kind, version, created_at, updated_at) "
+                    "VALUES (%s, %s, %s, %s, %s, '', 'helped', 1, now(), now()) RETURNING id",
                     [key, hashlib.sha256(key.bytes).hexdigest(), household, recorder, day],
                 )
                 visits[household] = cursor.fetchone()[0]

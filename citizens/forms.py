@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ListFilters, ServiceForm, unit_choice_field
 
-from .models import Sex
+from .models import Sex, VisitKind
+from .services.visits import MAX_NOTES, MAX_REASON
 
 
 class DateInput(forms.DateInput):
@@ -119,4 +120,106 @@ class HouseholdFilters(ListFilters):
 class CitizenFilters(HouseholdFilters):
     sex = forms.ChoiceField(
         label=_("Sex"), required=False, choices=[("", _("Any sex")), *Sex.choices]
+    )
+
+
+# --- visits ------------------------------------------------------------------------------------
+
+
+class VisitFilters(HouseholdFilters):
+    kind = forms.ChoiceField(
+        label=_("What happened"),
+        required=False,
+        choices=[("", _("Any visit")), *VisitKind.choices],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        initial="counted",
+        choices=[
+            ("counted", _("Counted (not withdrawn)")),
+            ("corrected", _("Corrected")),
+            ("withdrawn", _("Withdrawn")),
+            ("all", _("All, withdrawn too")),
+        ],
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date_from"].widget.attrs["placeholder"] = _("from dd/mm/yyyy")
+        self.fields["date_to"].widget.attrs["placeholder"] = _("to dd/mm/yyyy")
+
+
+class VisitCorrectForm(ServiceForm):
+    """A visit's content, to correct it: what happened, the day, who of the team was there, a
+    note, and per person and app the outcomes reached (checkboxes), plus why."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput())
+    kind = forms.ChoiceField(
+        label=_("What happened"), choices=VisitKind.choices, widget=forms.RadioSelect
+    )
+    visited_on = forms.DateField(label=_("Date of the visit"), widget=DateInput())
+    members_present: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Team members present"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=MAX_NOTES,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reason = forms.CharField(
+        label=_("Why the correction"),
+        max_length=MAX_REASON,
+        help_text=_("For example: the wrong app was ticked at the door."),
+    )
+
+    def __init__(self, *args, visit, citizens, apps, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members_present"].queryset = members
+        self.help_fields: list[tuple] = []  # (citizen, [(app, bound field)])
+        self._help_keys: dict[str, tuple] = {}
+        for citizen in citizens:
+            row = []
+            for app in apps:
+                name = f"help_{citizen.pk}_{app.pk}"
+                outcomes = {str(o.pk): o for o in app.outcomes.all()}
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=f"{citizen.full_name} · {app.name}",
+                    required=False,
+                    choices=[(pk, o.name) for pk, o in outcomes.items()],
+                    widget=forms.CheckboxSelectMultiple,
+                )
+                self._help_keys[name] = (citizen, app, outcomes)
+                row.append((app, name))
+            self.help_fields.append((citizen, row))
+
+    def help_rows(self):
+        """For the template: per citizen, per app, the bound checkbox field."""
+        return [
+            (citizen, [(app, self[name]) for app, name in row]) for citizen, row in self.help_fields
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        assistances = []
+        for name, (citizen, app, outcomes) in self._help_keys.items():
+            for pk in cleaned.pop(name, []) or []:
+                assistances.append({"citizen": citizen, "app": app, "outcome": outcomes[pk]})
+        cleaned["assistances"] = assistances
+        cleaned["members_present"] = list(cleaned.get("members_present") or [])
+        return cleaned
+
+
+class VisitWithdrawForm(ServiceForm):
+    version = forms.IntegerField(widget=forms.HiddenInput())
+    reason = forms.CharField(
+        label=_("Why is the visit withdrawn?"),
+        max_length=MAX_REASON,
+        help_text=_("For example: recorded for the wrong household."),
     )

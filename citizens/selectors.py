@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from core.text import fold
 
-from .models import Assistance, Citizen, Household
+from .models import Assistance, Citizen, Household, Visit, VisitKind
 
 HOUSEHOLD_SORTS = {
     "name": ("search_key", "pk"),
@@ -123,3 +123,95 @@ def app_progress(*, citizen_ids) -> dict[int, dict[int, str]]:
     for citizen_id, app_id, outcome in rows:
         progress.setdefault(citizen_id, {})[app_id] = outcome  # the latest wins
     return progress
+
+
+# --- visits ------------------------------------------------------------------------------------
+
+VISIT_SORTS = {
+    "date": ("visited_on", "pk"),
+    "-date": ("-visited_on", "-pk"),
+    "household": ("household__search_key", "-visited_on", "pk"),
+    "-household": ("-household__search_key", "-visited_on", "-pk"),
+    "recorded": ("created_at", "pk"),
+    "-recorded": ("-created_at", "-pk"),
+    "helped": ("helped_count", "-visited_on", "pk"),
+    "-helped": ("-helped_count", "-visited_on", "-pk"),
+}
+VISIT_STATUSES = ("counted", "corrected", "withdrawn", "all")
+
+
+def visits_for_user(
+    *,
+    user,
+    unit=None,
+    kind: str = "",
+    status: str = "counted",
+    date_from=None,
+    date_to=None,
+    search: str = "",
+    sort: str = "-date",
+    household=None,
+) -> QuerySet[Visit]:
+    """Visits in the user's scope, with the number of people and apps helped (one query).
+
+    ``status``: counted (not withdrawn; the default, what the figures count), corrected
+    (changed since recorded), withdrawn, or all. ``search`` matches the head of household.
+    """
+    visits = (
+        Visit.objects.for_user(user)
+        .select_related("household__hamlet__parent", "recorded_by", "team")
+        .annotate(
+            helped_count=Count("assistances__citizen", distinct=True),
+            apps_count=Count("assistances__app", distinct=True),
+        )
+    )
+    if unit is not None:
+        visits = visits.within(unit)
+    if household is not None:
+        visits = visits.filter(household=household)
+    if kind:
+        visits = visits.filter(kind=kind)
+    if status == "counted":
+        visits = visits.counted()
+    elif status == "corrected":
+        visits = visits.filter(version__gt=1)
+    elif status == "withdrawn":
+        visits = visits.filter(withdrawn_at__isnull=False)
+    if date_from:
+        visits = visits.filter(visited_on__gte=date_from)
+    if date_to:
+        visits = visits.filter(visited_on__lte=date_to)
+    if search:
+        visits = visits.filter(household__search_key__contains=fold(search))
+    return visits.order_by(*VISIT_SORTS.get(sort, VISIT_SORTS["-date"]))
+
+
+def visit_counts(*, visits: QuerySet[Visit]) -> dict[str, int]:
+    """Over a filtered list (one query): visits, of which nobody at home and information
+    only, and the distinct households met."""
+    counts = Visit.objects.filter(pk__in=visits.values("pk")).aggregate(
+        visits=Count("pk"),
+        nobody_home=Count("pk", filter=Q(kind=VisitKind.NOBODY_HOME)),
+        informed=Count("pk", filter=Q(kind=VisitKind.INFORMED)),
+        households_met=Count("household", distinct=True, filter=~Q(kind=VisitKind.NOBODY_HOME)),
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def get_visit_for_user(*, user, pk: int) -> Visit:
+    visits = Visit.objects.for_user(user).select_related(
+        "household__hamlet__parent", "recorded_by", "team"
+    )
+    return get_object_or_404(visits, pk=pk)
+
+
+def visit_assistances(*, visit: Visit) -> list[Assistance]:
+    return list(
+        visit.assistances.select_related("citizen", "app", "outcome").order_by(
+            "citizen__search_key", "app__position", "outcome__position", "pk"
+        )
+    )
+
+
+def visit_versions(*, visit: Visit) -> list:
+    return list(visit.versions.select_related("changed_by").order_by("-number"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import policies
+from apps_catalog.models import App
 from areas import selectors as area_selectors
 from audit.models import Action
 from audit.services import audit_record
@@ -32,6 +33,8 @@ def _with_masked_phones(citizens) -> list:
 
 
 # --- Households ------------------------------------------------------------------------------
+
+HOUSEHOLD_VISITS_SHOWN = 10
 
 
 @login_required
@@ -85,12 +88,21 @@ def household_list(request):
 def household_detail(request, pk: int):
     household = selectors.get_household_for_user(user=request.user, pk=pk)
     citizens = _with_masked_phones(selectors.household_citizens(household=household))
+    apps = list(App.objects.active().order_by("position", "pk"))
+    progress = selectors.app_progress(citizen_ids=[c.pk for c in citizens])
+    # Per person, per app: the latest outcome reached, or None (still to do).
+    app_rows = [(c, [(app, progress.get(c.pk, {}).get(app.pk)) for app in apps]) for c in citizens]
+    visits = selectors.visits_for_user(user=request.user, household=household, status="all")
     return render(
         request,
         "citizens/household_detail.html",
         {
             "household": household,
             "citizens": citizens,
+            "apps": apps,
+            "app_rows": app_rows,
+            "visits": list(visits[:HOUSEHOLD_VISITS_SHOWN]),
+            "visit_total": visits.count(),
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=household.hamlet, user=request.user)
             + [household.hamlet],
             "can_edit": policies.can_edit_households(request.user),

@@ -21,7 +21,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from apps_catalog.models import App
 from areas.models import AdministrativeUnit, Level
-from citizens.models import Assistance, Citizen, Household, Sex, Visit
+from citizens.models import Assistance, Citizen, Household, Sex, Visit, VisitKind
 from core.text import fold
 from teams.models import Affiliation, MemberRole, Team, TeamMember
 from teams.services import members_bulk_add, teams_bulk_found
@@ -402,6 +402,9 @@ def seed_visits(log: Callable[[str], None], password: str) -> None:
         log("Visits: already there, nothing added.")
         return
     rng = random.Random("visits")
+    # Its own sequence, so the rest of the demo stays as it was: one visit in ten found
+    # nobody at home, one in twenty only informed the household.
+    kinds = random.Random("visit-kinds")
     today = timezone.localdate()
     apps = list(App.objects.prefetch_related("outcomes"))
     weights = {
@@ -437,7 +440,16 @@ def seed_visits(log: Callable[[str], None], password: str) -> None:
                     continue
                 for _ in range(rng.choice([1, 1, 1, 2, 3])):
                     day = today - datetime.timedelta(days=rng.randrange(0, 180))
+                    draw = kinds.random()
+                    kind = (
+                        VisitKind.NOBODY_HOME
+                        if draw < 0.1
+                        else VisitKind.INFORMED
+                        if draw < 0.15
+                        else VisitKind.HELPED
+                    )
                     visit = Visit(
+                        kind=kind,
                         client_uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
                         content_digest=hashlib.sha256(
                             f"demo-{household.pk}-{day}".encode()
@@ -450,15 +462,14 @@ def seed_visits(log: Callable[[str], None], password: str) -> None:
                     visits.append(visit)
                     citizens = list(household.citizens.all())
                     helped = rng.sample(citizens, min(len(citizens), rng.choice([1, 1, 2, 3])))
-                    plans.append(
-                        [
-                            (c, app, rng.choice(list(app.outcomes.all())))
-                            for c in helped
-                            for app in {
-                                rng.choices(apps, [weights.get(a.slug, 1) for a in apps])[0]
-                            }
-                        ]
-                    )
+                    plan = [
+                        (c, app, rng.choice(list(app.outcomes.all())))
+                        for c in helped
+                        for app in {rng.choices(apps, [weights.get(a.slug, 1) for a in apps])[0]}
+                    ]
+                    if not plan:
+                        visit.kind = VisitKind.INFORMED
+                    plans.append(plan if visit.kind == VisitKind.HELPED else [])
             Visit.objects.bulk_create(visits)
             Visit.members_present.through.objects.bulk_create(
                 Visit.members_present.through(visit=v, teammember=m)

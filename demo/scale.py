@@ -192,8 +192,8 @@ def _flush(cursor, households, citizens, visits, assistances, written) -> None:
         ),
         (
             "citizens_visit (id, client_uuid, content_digest, household_id, team_id, "
-            "recorded_by_id, visited_on, created_at, updated_at, notes)",
-            [(*row, "") for row in visits],
+            "recorded_by_id, visited_on, created_at, updated_at, notes, kind, version)",
+            [(*row, "", "helped", 1) for row in visits],
             "visits",
         ),
         (

@@ -10,7 +10,8 @@ officer of district A), ``off_b`` (area officer of district B), ``prov`` (provin
 ``admin``. Objects: ``A`` lives in hamlet A / district A, ``B`` in district B, ``P`` is the
 province (the parent area of everyone below it). Answers: ``ok`` (200/201), ``login``
 (redirect to sign-in), ``go`` (another redirect: the action was taken or refused with a
-message), ``400``, ``401``, ``403``, ``404``, ``405``.
+message), ``400``, ``401``, ``403``, ``404``, ``405``, ``415`` (a form sent to an API action
+that reads JSON, once the caller may act on the object).
 
 GET is used, except for routes that only accept POST (empty form: the access decision comes
 before validation).
@@ -88,6 +89,8 @@ EXPECTED: dict[str, str] = {
     "api:unit-detail": "anon:401,401,401 leader:ok,404,404 off_a:ok,404,404 off_b:404,ok,404 prov:ok,ok,ok admin:ok,ok,ok",
     "api:unit-list": "anon:401 leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "api:visit-detail": "anon:401,401 leader:ok,404 off_a:ok,404 off_b:404,ok prov:ok,ok admin:ok,ok",
+    "api:visit-correct": "anon:401,401 leader:403,404 off_a:415,404 off_b:404,415 prov:403,403 admin:415,415",
+    "api:visit-withdraw": "anon:401,401 leader:403,404 off_a:415,404 off_b:404,415 prov:403,403 admin:415,415",
     "api:visit-list": "anon:401 leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "api:visit-search": "anon:401 leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "apps_catalog:app-create": "anon:login leader:403 off_a:403 off_b:403 prov:ok admin:ok",
@@ -107,6 +110,10 @@ EXPECTED: dict[str, str] = {
     "citizens:citizen-list": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "citizens:household-create": "anon:login leader:ok off_a:ok off_b:ok prov:403 admin:ok",
     "citizens:household-detail": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:ok,ok admin:ok,ok",
+    "visits:visit-list": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
+    "visits:visit-detail": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:ok,ok admin:ok,ok",
+    "visits:visit-correct": "anon:login,login leader:403,404 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
+    "visits:visit-withdraw": "anon:login,login leader:403,404 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
     "citizens:household-edit": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
     "citizens:household-list": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "dashboards:home": "anon:login leader:go off_a:go off_b:go prov:go admin:go",
@@ -366,6 +373,11 @@ PK_KINDS = {
     "api:citizen-detail": "citizen",
     "api:app-detail": "app",
     "api:visit-detail": "visit",
+    "api:visit-correct": "visit",
+    "api:visit-withdraw": "visit",
+    "visits:visit-detail": "visit",
+    "visits:visit-correct": "visit",
+    "visits:visit-withdraw": "visit",
     "api:course-detail": "course",
     "api:attendance-detail": "attendance",
 }

@@ -23,6 +23,7 @@ urlpatterns = [
     path("teams/", include("teams.urls")),
     path("directory/", team_directory, name="directory"),
     path("households/", include("citizens.urls")),
+    path("visits/", include("citizens.visit_urls")),
     path("field/", include("field.urls")),
     path("courses/", include("training.urls")),
     path("imports/", include("imports.urls")),

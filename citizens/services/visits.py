@@ -169,6 +169,7 @@ def _validate_visit(
     assistances: list[dict],
     new_citizens: list[dict],
     consent_given: bool = False,
+    members_also_allowed: frozenset = frozenset(),
 ):
 
     if not policies.can_record_visits(user):
@@ -186,7 +187,7 @@ def _validate_visit(
     if members_present:
         current = (
             set() if team is None else set(team.members.current().values_list("pk", flat=True))
-        )
+        ) | members_also_allowed
         if any(m.pk not in current for m in members_present):
             raise ValidationError(
                 {"members_present": _("Only current members of the hamlet's team can be present.")}
@@ -468,6 +469,8 @@ def visit_correct(
             members_present=members_present,
             assistances=assistances,
             new_citizens=[],
+            # Who was there stays allowed, even if they have left the team since.
+            members_also_allowed=frozenset(locked.members_present.values_list("pk", flat=True)),
         )
         if any(a.get("citizen") is None for a in assistances):
             raise ValidationError({"assistances": _("A correction names recorded citizens only.")})
