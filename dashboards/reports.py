@@ -19,9 +19,11 @@ FIGURE_LABELS = [
     ("teams_active", "Số tổ công nghệ số cộng đồng đang hoạt động"),
     ("members_active", "Số thành viên tổ"),
     ("households", "Số hộ gia đình đã ghi nhận"),
-    ("households_reached", "Số hộ đã được hỗ trợ"),
+    ("households_reached", "Số hộ đã được gặp (hỗ trợ hoặc tuyên truyền)"),
     ("citizens_helped", "Số người dân được hỗ trợ"),
     ("visits", "Số lượt thăm hộ"),
+    ("visits_informed", "Trong đó: gặp, chỉ tuyên truyền"),
+    ("visits_nobody_home", "Trong đó: không gặp ai ở nhà"),
     ("trainees", "Số người được tập huấn"),
     ("trainees_completed", "Số người hoàn thành tập huấn"),
 ]
@@ -29,7 +31,8 @@ FIGURE_LABELS = [
 
 MONTH_LABELS = [
     ("visits", "Số lượt thăm hộ trong tháng"),
-    ("households_visited", "Số hộ được thăm trong tháng"),
+    ("visits_nobody_home", "Trong đó: không gặp ai ở nhà"),
+    ("households_visited", "Số hộ được gặp trong tháng"),
     ("citizens_helped", "Số người dân được hỗ trợ trong tháng"),
     ("assistances", "Số lượt hỗ trợ cài đặt, sử dụng ứng dụng trong tháng"),
     ("trainees_completed", "Số người hoàn thành tập huấn trong tháng"),

@@ -83,6 +83,9 @@ def test_the_report_gives_the_months_activity_and_the_running_totals(
     )
     assert rows["Số lượt thăm hộ trong tháng"] == visits_this_month
     assert rows["Số lượt thăm hộ"] == Visit.objects.within(tree.district_a).counted().count()
+    # Which visits met nobody is said (the last row of that name is the running total).
+    nobody = Visit.objects.within(tree.district_a).counted().filter(kind="nobody_home")
+    assert rows["Trong đó: không gặp ai ở nhà"] == nobody.count() > 0
     assert f"{tree.district_a.name} · Tháng {THIS_MONTH:%m/%Y}" in rows
 
 
