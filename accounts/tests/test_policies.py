@@ -39,13 +39,48 @@ def test_each_question_has_its_answer_for_every_persona(request, question):
     assert answers == EXPECTED[question]
 
 
+# Questions about one object, tested below with their objects.
+OBJECT_QUESTIONS = {"can_correct_visit"}
+
+
 def test_every_question_in_the_module_is_tested():
     asked = {
         name
         for name in dir(policies)
         if (name.startswith("can_") or name in ("is_administrator", "works_in_the_field"))
     }
-    assert asked == set(EXPECTED)
+    assert asked == set(EXPECTED) | OBJECT_QUESTIONS
+
+
+@pytest.mark.django_db
+def test_a_visit_is_corrected_by_its_recorder_for_a_while_and_by_officers_always(
+    request, leader_a, officer_a, settings
+):
+    import datetime
+    import types
+
+    from django.utils import timezone
+
+    settings.VISIT_CORRECTION_DAYS = 7
+    recent = types.SimpleNamespace(recorded_by_id=leader_a.pk, created_at=timezone.now())
+    old = types.SimpleNamespace(
+        recorded_by_id=leader_a.pk, created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    someone_elses = types.SimpleNamespace(recorded_by_id=officer_a.pk, created_at=timezone.now())
+    answers = {
+        name: tuple(
+            int(policies.can_correct_visit(persona(request, name), v))
+            for v in (recent, old, someone_elses)
+        )
+        for name in PERSONAS
+    }
+    assert answers == {
+        "anon": (0, 0, 0),
+        "leader_a": (1, 0, 0),
+        "officer_a": (1, 1, 1),
+        "province_officer": (0, 0, 0),
+        "admin_user": (1, 1, 1),
+    }
 
 
 @pytest.mark.django_db
