@@ -392,14 +392,20 @@ def visit_content(visit: Visit) -> dict:
 
 
 def _keep_version(
-    visit: Visit, *, change: str, user, reason: str = "", content: dict | None = None
+    visit: Visit,
+    *,
+    change: str,
+    user,
+    reason: str = "",
+    content: dict | None = None,
+    at: datetime.datetime | None = None,
 ) -> VisitVersion:
     return VisitVersion.objects.create(
         visit=visit,
         number=visit.version,
         change=change,
         changed_by=user,
-        changed_at=timezone.now(),
+        changed_at=at or timezone.now(),
         reason=reason,
         content=visit_content(visit) if content is None else content,
     )
@@ -432,7 +438,9 @@ def _lock_for_change(*, user, visit: Visit, version: int) -> Visit:
             code="stale",
         )
     if not locked.versions.exists():  # recorded before versions were kept
-        _keep_version(locked, change=VisitChange.RECORDED, user=locked.recorded_by)
+        _keep_version(
+            locked, change=VisitChange.RECORDED, user=locked.recorded_by, at=locked.created_at
+        )
     return locked
 
 
