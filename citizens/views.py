@@ -93,6 +93,7 @@ def household_detail(request, pk: int):
     # Per person, per app: the latest outcome reached, or None (still to do).
     app_rows = [(c, [(app, progress.get(c.pk, {}).get(app.pk)) for app in apps]) for c in citizens]
     visits = selectors.visits_for_user(user=request.user, household=household, status="all")
+    shown = list(visits[:HOUSEHOLD_VISITS_SHOWN])
     return render(
         request,
         "citizens/household_detail.html",
@@ -101,8 +102,9 @@ def household_detail(request, pk: int):
             "citizens": citizens,
             "apps": apps,
             "app_rows": app_rows,
-            "visits": list(visits[:HOUSEHOLD_VISITS_SHOWN]),
-            "visit_total": visits.count(),
+            "visits": shown,
+            # Counted only when there may be more than shown (a query saved most of the time).
+            "visit_total": visits.count() if len(shown) == HOUSEHOLD_VISITS_SHOWN else len(shown),
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=household.hamlet, user=request.user)
             + [household.hamlet],
             "can_edit": policies.can_edit_households(request.user),
