@@ -14,7 +14,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from apps_catalog.models import App
 from areas.models import AdministrativeUnit, Level
-from citizens.models import Citizen, Household, Sex, Visit
+from citizens.models import Citizen, Household, Sex, Visit, VisitKind
 from core.text import fold
 from teams.models import Affiliation, MemberRole, Team, TeamMember, TeamStatus
 from training.models import Attendance, Course
@@ -170,6 +170,13 @@ class VisitFilterSet(django_filters.FilterSet):
     team = IdFilter(field_name="team", label=_("Team id"))
     visited_from = date_from("visited_on")
     visited_to = date_to("visited_on")
+    kind = django_filters.ChoiceFilter(choices=VisitKind.choices, label=_("What happened"))
+    withdrawn = django_filters.BooleanFilter(
+        field_name="withdrawn_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Withdrawn (true) or counted (false)"),
+    )
     private_search = "household__search_key"  # head of household or address
 
     class Meta:

@@ -154,3 +154,17 @@ def test_sending_from_the_field_stamps_the_accounts_last_sync(leader, world, lea
     post(leader, visit_payload(world))
     leader_a.refresh_from_db()
     assert leader_a.field_synced_at is not None
+
+
+def test_the_visit_list_filters_by_kind_and_withdrawal(api_for, leader, world, officer_a):
+    away = post(leader, visit_payload(world, assistances=[], kind="nobody_home")).json()
+    helped = post(leader, visit_payload(world)).json()
+    client = api_for(officer_a)
+    client.post(f"{URL}{helped['id']}/withdraw/", {"version": 1, "reason": "Nhầm"}, format="json")
+
+    def ids(**params) -> set[int]:
+        return {v["id"] for v in client.get(URL, params).json()["results"]}
+
+    assert ids(kind="nobody_home") == {away["id"]}
+    assert ids(withdrawn="true") == {helped["id"]}
+    assert helped["id"] not in ids(withdrawn="false") and away["id"] in ids(withdrawn="false")
