@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -25,21 +27,25 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from accounts import policies
+from accounts.services import user_field_synced
 
 from . import selectors
 
-# The REST API's visit endpoint (POST, idempotent on client_uuid).
+logger = logging.getLogger(__name__)
+
+# The REST API's endpoints the outbox posts to (idempotent on client_uuid).
 VISITS_API_URL = "/api/v1/visits/"
+HOUSEHOLDS_API_URL = "/api/v1/households/"
 STATIC_FILES = ("field/field.js", "field/field.css")
 # Bump when the service worker's own logic changes (its caches are named after the version).
 SW_REVISION = "1"
 
 
-def _visits_api_url() -> str:
+def _api_url(name: str, fallback: str) -> str:
     try:
-        return reverse("api:visit-list")
+        return reverse(name)
     except NoReverseMatch:
-        return VISITS_API_URL
+        return fallback
 
 
 def _strings() -> dict[str, str]:
@@ -48,18 +54,44 @@ def _strings() -> dict[str, str]:
         "progress": _("Visited %(done)s/%(total)s households"),
         "not_visited": _("Not visited"),
         "visited_on": _("Visited %(date)s"),
+        "nobody_tag": _("Nobody home"),
+        "visited_waiting": _("Visited · waiting to send"),
+        "nobody_waiting": _("Nobody home · waiting to send"),
+        "new_household": _("New household · waiting to send"),
         "apps": _("Apps: %(count)s"),
         "waiting": _("Waiting to send"),
+        "waiting_household": _("Waiting for its household to be sent first."),
         "attention": _("Needs attention"),
         "outbox": _("To send: %(count)s"),
-        "saved": _("Visit saved."),
-        "saved_offline": _("Saved on this phone: it will be sent when the connection returns."),
+        "saved_visit": _("Visit to %(name)s saved: %(what)s."),
+        "saved_visit_offline": _(
+            "Visit to %(name)s saved on this phone: %(what)s. It will be sent when the "
+            "connection returns."
+        ),
+        "what_helped": _("%(people)s people helped, %(apps)s apps"),
+        "what_informed": _("met, information only"),
+        "what_nobody": _("nobody at home"),
+        "household_saved": _("Household of %(name)s added."),
+        "household_saved_offline": _(
+            "Household of %(name)s added on this phone: it will be sent when the connection "
+            "returns."
+        ),
+        "household_label": _("New household: %(name)s"),
+        "changed_on_portal": _("The visit to %(name)s was changed on the portal since."),
+        "withdrawn_on_portal": _("The visit to %(name)s was withdrawn on the portal."),
         "sent": _("All visits sent."),
         "offline": _("No connection: visits stay on this phone until it returns."),
         "signed_out": _("You are signed out: sign in again to send the visits."),
         "server_error": _("The server did not answer: trying again later."),
         "no_match": _("No household matches."),
         "more": _("Showing %(shown)s of %(total)s: type to narrow down."),
+        "left": _("Left to do: %(apps)s"),
+        "left_all": _("Nothing done yet: all %(count)s apps left"),
+        "all_done": _("All apps done"),
+        "to_do": _("To do: %(count)s"),
+        "need_kind": _(
+            "Choose what happened: helped with apps, met for information only, or nobody at home."
+        ),
         "need_person": _("Tick at least one person."),
         "need_outcome": _("Choose an app and what was done."),
         "need_name": _("Enter the person's full name."),
@@ -67,10 +99,21 @@ def _strings() -> dict[str, str]:
             "This household has not agreed yet to store its members' data: tick its consent "
             "before adding a person."
         ),
+        "need_head": _("Enter the name of the head of household."),
+        "bad_members": _("The number of members is between 1 and 60."),
+        "bad_phones": _("The number of smartphones is between 0 and 60."),
+        "duplicate_household": _("This household is already in the list: search for it."),
         "bad_year": _("The year of birth has four digits."),
         "bad_date": _("Choose the date of the visit."),
         "new_person": _("new"),
         "storage_error": _("Could not save on this phone."),
+        "storage_persistent": _(
+            "This phone keeps what waits here until it is sent, even when space runs low."
+        ),
+        "storage_best_effort": _(
+            "This phone may delete what waits here when space runs low: send it soon, or "
+            "save it to a file."
+        ),
         "logout_warning": _(
             "%(count)s visits have not been sent yet. Signing out deletes them from this "
             "phone. Sign out anyway?"
@@ -78,6 +121,10 @@ def _strings() -> dict[str, str]:
         "logout_offline": _("Signing out needs a connection."),
         "discard": _("Discard"),
         "discard_confirm": _("Discard this visit for good? It will not be sent."),
+        "discard_household_confirm": _(
+            "Discard this household for good, with the visits recorded for it? They will not "
+            "be sent."
+        ),
         "nothing_waiting": _("Nothing waiting to be sent."),
         "no_team": _("This hamlet has no active team."),
         "load_error": _("Could not load the household list."),
@@ -96,7 +143,8 @@ def home(request):
         raise Http404
     context = {
         "strings": _strings(),
-        "api_url": _visits_api_url(),
+        "api_url": _api_url("api:visit-list", VISITS_API_URL),
+        "households_api_url": _api_url("api:household-list", HOUSEHOLDS_API_URL),
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
     }
     return render(request, "field/home.html", context)
@@ -113,6 +161,12 @@ def data(request):
     hamlet = selectors.get_field_hamlet_for_user(
         user=request.user, hamlet_id=int(hamlet_id) if hamlet_id else None
     )
+    try:
+        user_field_synced(user=request.user)  # one UPDATE, in autocommit: nothing to roll back
+    except DatabaseError:
+        # Bookkeeping: a database too busy for the stamp must not cost the leader the list
+        # at the door (the next fetch or send stamps it).
+        logger.warning("field sync not stamped for user %s", request.user.pk, exc_info=True)
     return JsonResponse(
         selectors.field_data(user=request.user, hamlet=hamlet),
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},

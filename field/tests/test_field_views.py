@@ -7,12 +7,14 @@ import json
 import uuid
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from apps_catalog.models import App
-from citizens.models import Citizen, Household
-from citizens.services import citizen_create, household_create, visit_record
+from citizens.models import Citizen, Household, VisitKind
+from citizens.services import citizen_create, household_create, visit_record, visit_withdraw
 from field.tests.builders import hamlet_with_households
 from teams.models import MemberRole
 from teams.services import member_add, member_retire, team_create
@@ -52,7 +54,14 @@ def scene(tree, leader_a):
             {"citizen": lan, "app": vssid, "outcome": vssid.outcomes.get(code="installed")},
         ],
     )
-    return {"leader": leader, "deputy": deputy, "visited": visited, "other": other}
+    return {
+        "leader": leader,
+        "deputy": deputy,
+        "visited": visited,
+        "other": other,
+        "hai": hai,
+        "lan": lan,
+    }
 
 
 def get_data(client, **params):
@@ -105,6 +114,7 @@ def test_team_leader_gets_their_hamlet_with_progress(client_for, leader_a, scene
     assert set(by_name) == {"Đinh Văn Hải", "Hà Thị Mai"}
     hai = by_name["Đinh Văn Hải"]
     assert hai["visited"] is True
+    assert hai["last_kind"] == "helped"
     assert hai["last_visited_on"] == (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
     assert hai["apps_helped"] == 2  # VNeID and VssID, however many citizens and outcomes
     assert hai["key"] == "dinh van hai so 12"
@@ -112,10 +122,133 @@ def test_team_leader_gets_their_hamlet_with_progress(client_for, leader_a, scene
     assert by_name["Hà Thị Mai"] == {
         **by_name["Hà Thị Mai"],
         "visited": False,
+        "last_kind": None,
         "last_visited_on": None,
         "apps_helped": 0,
         "citizens": [],
     }
+
+
+def test_each_citizen_carries_what_is_done_per_app_and_a_missing_app_is_left(
+    client_for, leader_a, scene
+):
+    data = get_data(client_for(leader_a)).json()
+    hai = next(h for h in data["households"] if h["id"] == scene["visited"].pk)
+    apps = {c["full_name"]: c["apps"] for c in hai["citizens"]}
+    # The latest outcome's name per app; VssID and the five others are left for Hải.
+    assert apps == {
+        "Đinh Văn Hải": {"vneid": "Định danh mức 2"},
+        "Ma Thị Lan": {"vneid": "Đã cài đặt", "vssid": "Đã cài đặt"},
+    }
+
+
+def test_the_latest_outcome_of_an_app_is_the_one_shown(client_for, leader_a, scene):
+    vneid = App.objects.get(slug="vneid")
+    visit_record(
+        user=leader_a,
+        client_uuid=uuid.uuid4(),
+        household=scene["visited"],
+        visited_on=timezone.localdate(),
+        assistances=[
+            {"citizen": scene["lan"], "app": vneid, "outcome": vneid.outcomes.get(code="level-2")}
+        ],
+    )
+    data = get_data(client_for(leader_a)).json()
+    citizens = next(h for h in data["households"] if h["id"] == scene["visited"].pk)["citizens"]
+    lan = next(c for c in citizens if c["id"] == scene["lan"].pk)
+    assert lan["apps"] == {"vneid": "Định danh mức 2", "vssid": "Đã cài đặt"}
+
+
+def test_an_inactive_app_is_not_listed_as_done(client_for, leader_a, scene):
+    App.objects.filter(slug="vssid").update(is_active=False)
+    data = get_data(client_for(leader_a)).json()
+    citizens = next(h for h in data["households"] if h["id"] == scene["visited"].pk)["citizens"]
+    assert {c["full_name"]: c["apps"] for c in citizens}["Ma Thị Lan"] == {"vneid": "Đã cài đặt"}
+
+
+def test_a_household_where_nobody_was_at_home_is_not_visited(client_for, leader_a, scene):
+    visit_record(
+        user=leader_a,
+        client_uuid=uuid.uuid4(),
+        household=scene["other"],
+        visited_on=timezone.localdate(),
+        kind=VisitKind.NOBODY_HOME,
+    )
+    data = get_data(client_for(leader_a)).json()
+    mai = next(h for h in data["households"] if h["id"] == scene["other"].pk)
+    assert mai["visited"] is False
+    assert mai["last_kind"] == "nobody_home"
+    assert mai["last_visited_on"] is None
+
+
+def test_a_household_met_for_information_only_is_visited(client_for, leader_a, scene):
+    visit_record(
+        user=leader_a,
+        client_uuid=uuid.uuid4(),
+        household=scene["other"],
+        visited_on=timezone.localdate(),
+        kind=VisitKind.INFORMED,
+    )
+    data = get_data(client_for(leader_a)).json()
+    mai = next(h for h in data["households"] if h["id"] == scene["other"].pk)
+    assert (mai["visited"], mai["last_kind"]) == (True, "informed")
+    assert mai["last_visited_on"] == timezone.localdate().isoformat()
+
+
+def test_nobody_at_home_after_a_visit_that_met_them_keeps_the_household_visited(
+    client_for, leader_a, scene
+):
+    visit_record(
+        user=leader_a,
+        client_uuid=uuid.uuid4(),
+        household=scene["visited"],
+        visited_on=timezone.localdate(),
+        kind=VisitKind.NOBODY_HOME,
+    )
+    data = get_data(client_for(leader_a)).json()
+    hai = next(h for h in data["households"] if h["id"] == scene["visited"].pk)
+    assert (hai["visited"], hai["last_kind"]) == (True, "nobody_home")
+    # The day it was last met, not the day nobody answered.
+    assert hai["last_visited_on"] == (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
+
+
+def test_a_household_whose_only_visit_was_withdrawn_is_not_visited(client_for, leader_a, scene):
+    visit, _ = visit_record(
+        user=leader_a,
+        client_uuid=uuid.uuid4(),
+        household=scene["other"],
+        visited_on=timezone.localdate(),
+        kind=VisitKind.INFORMED,
+    )
+    visit_withdraw(user=leader_a, visit=visit, version=visit.version, reason="Nhầm hộ")
+    data = get_data(client_for(leader_a)).json()
+    mai = next(h for h in data["households"] if h["id"] == scene["other"].pk)
+    assert (mai["visited"], mai["last_kind"], mai["last_visited_on"]) == (False, None, None)
+
+
+def test_fetching_the_household_list_stamps_the_accounts_field_sync(client_for, leader_a, tree):
+    assert leader_a.field_synced_at is None
+    before = timezone.now()
+    assert get_data(client_for(leader_a)).status_code == 200
+    synced = User.objects.get(pk=leader_a.pk).field_synced_at
+    assert synced is not None and synced >= before
+
+
+def test_a_database_too_busy_for_the_stamp_still_serves_the_list(
+    client_for, leader_a, scene, monkeypatch
+):
+    def busy(*, user):
+        raise OperationalError("database table is locked: accounts_user")
+
+    monkeypatch.setattr("field.views.user_field_synced", busy)
+    response = get_data(client_for(leader_a))
+    assert response.status_code == 200
+    assert len(response.json()["households"]) == 2
+
+
+def test_a_refused_data_fetch_stamps_nothing(client_for, leader_a, tree):
+    assert get_data(client_for(leader_a), hamlet=tree.hamlet_b.pk).status_code == 404
+    assert User.objects.get(pk=leader_a.pk).field_synced_at is None
 
 
 def test_area_officer_opens_a_hamlet_of_their_district(client_for, officer_a, scene, tree):
@@ -150,13 +283,32 @@ def test_data_costs_the_same_queries_for_a_hamlet_of_any_size(
     client_for, leader_a, tree, django_assert_max_num_queries
 ):
     hamlet_with_households(hamlet=tree.hamlet_a, leader_user=leader_a, households=60)
+    some_progress(leader_a, Household.objects.order_by("pk")[:20])
     client = client_for(leader_a)
-    # session, user, the user's scope unit (for_user), the hamlet, current members with their
-    # team, active apps, their outcomes, households with last visit and apps helped, citizens
-    with django_assert_max_num_queries(10):
+    # session, user, the user's scope unit (for_user), the hamlet, the field-sync stamp (at
+    # most once a minute), current members with their team, active apps, their outcomes, what
+    # each citizen has per app, households with their visits and apps helped, citizens, the
+    # audit record
+    with django_assert_max_num_queries(12):
         response = get_data(client)
     assert len(response.json()["households"]) == 60
     assert Household.objects.count() == 60 and Citizen.objects.count() == 240
+    assert sum(bool(c["apps"]) for h in response.json()["households"] for c in h["citizens"]) == 20
+
+
+def some_progress(user, households) -> None:
+    vneid = App.objects.get(slug="vneid")
+    installed = vneid.outcomes.get(code="installed")
+    for household in households:
+        visit_record(
+            user=user,
+            client_uuid=uuid.uuid4(),
+            household=household,
+            visited_on=timezone.localdate(),
+            assistances=[
+                {"citizen": household.citizens.first(), "app": vneid, "outcome": installed}
+            ],
+        )
 
 
 def test_service_worker_is_served_as_script_for_the_field_scope(client):
