@@ -1,7 +1,8 @@
 /* Service worker of the field page (rendered by field.views.service_worker).
    Shell: served from the cache at once, refreshed in the background. data.json: network
    first, the cached copy when offline. The page's static files: cache first (their URLs
-   change with their content in production). POSTs (the visits API, sign-out) pass through. */
+   change with their content in production). POSTs (the visits and households APIs, sign-out)
+   pass through: the page keeps its own outbox in IndexedDB. */
 "use strict";
 const CACHE = "field-{{ version }}";
 const SHELL = {{ shell|safe }};
