@@ -182,7 +182,7 @@ def test_a_visit_from_the_field_app_shows_on_the_hamlets_dashboard_without_a_but
     leader, leader_watch = open_page("phone")
     sign_in(leader, production_portal, "trungkien")
     leader.locator("#list .hh").first.click()
-    leader.locator("#citizens .check").first.click()
+    leader.locator("#citizens input").first.check()  # people with an app left come ticked
     leader.get_by_role("button", name="VNeID").click()
     leader.get_by_role("button", name="Định danh mức 2").click()
     leader.get_by_role("button", name="Lưu lượt thăm").click()
