@@ -111,6 +111,7 @@ def test_with_redis_stopped_pages_serve_visits_are_recorded_and_tasks_wait(
                     "client_uuid": str(uuid.uuid4()),
                     "household": household.pk,
                     "visited_on": datetime.date.today().isoformat(),  # noqa: DTZ011
+                    "kind": "nobody_home",
                 }
             ),
             content_type="application/json",
