@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "csp",
+    "simple_history",
     # Ours, bottom of the dependency graph first (apps depend downwards only).
     "core",
     "areas",
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Who made a change, for the versions simple_history keeps.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.security.RequireMfaMiddleware",
     "core.search.PrivateSearchMiddleware",
     "csp.middleware.CSPMiddleware",
