@@ -116,6 +116,20 @@ def can_manage_accounts(user) -> bool:
     return bool(creatable_roles(user))
 
 
+def can_manage_account(user, account) -> bool:
+    """Lock, unlock or reset the password of one account: one of the roles the user creates,
+    never their own. (Scope is the queryset's door: the account was fetched through
+    ``User.objects.for_user``; the services check it again.)"""
+    if account.pk == user.pk:
+        return False
+    return account.role in creatable_roles(user)
+
+
+def can_create_leader_accounts(user) -> bool:
+    """Team leaders' accounts made in bulk from the roster: whoever creates team leaders."""
+    return Role.TEAM_LEADER in creatable_roles(user)
+
+
 def requires(predicate: Predicate):
     """A view decorator: 403 unless ``predicate(request.user)``."""
 

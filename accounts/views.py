@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.exports import Column, export_columns, wants_export
 from core.forms import attempt
@@ -75,10 +75,14 @@ def user_create(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_set_active(request, pk: int):
+    """GET: what locking (or unlocking) does, and a button; POST: done."""
     policies.require(policies.can_manage_accounts, request.user)
     target = selectors.get_user_for_user(user=request.user, pk=pk)
+    policies.require(policies.can_manage_account, request.user, target)
+    if request.method == "GET":
+        return render(request, "accounts/user_set_active.html", {"target": target})
     active = request.POST.get("active") == "1"
     _done, problems = attempt(
         services.user_set_active, actor=request.user, user=target, active=active

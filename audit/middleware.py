@@ -37,6 +37,7 @@ PERSONAL_ROUTES = {
     "field:home": "household",
     "field:data": "household",
     "accounts:user-list": "user",
+    "accounts:user-set-active": "user",
     "api:member-list": "member",
     "api:member-detail": "member",
     "api:household-list": "household",

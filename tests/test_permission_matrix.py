@@ -63,7 +63,7 @@ EXPECTED: dict[str, str] = {
     "account_signup": "anon:ok leader:go off_a:go off_b:go prov:go admin:go",
     "accounts:user-create": "anon:login leader:403 off_a:ok off_b:ok prov:ok admin:ok",
     "accounts:user-list": "anon:login leader:403 off_a:ok off_b:ok prov:ok admin:ok",
-    "accounts:user-set-active": "anon:login,login leader:403,403 off_a:go,404 off_b:404,go prov:go,go admin:go,go",
+    "accounts:user-set-active": "anon:login,login leader:403,403 off_a:ok,404 off_b:404,ok prov:ok,ok admin:ok,ok",
     "api:api-root": "anon:403 leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "api:app-detail": "anon:401,401 leader:ok,ok off_a:ok,ok off_b:ok,ok prov:ok,ok admin:ok,ok",
     "api:app-list": "anon:401 leader:ok off_a:ok off_b:ok prov:ok admin:ok",

@@ -24,6 +24,7 @@ EXPECTED = {
     "can_read_audit": (0, 0, 0, 1, 1),
     "can_read_reports": (0, 0, 1, 1, 1),
     "can_manage_accounts": (0, 0, 1, 1, 1),
+    "can_create_leader_accounts": (0, 0, 1, 1, 1),
 }
 
 
@@ -40,7 +41,7 @@ def test_each_question_has_its_answer_for_every_persona(request, question):
 
 
 # Questions about one object, tested below with their objects.
-OBJECT_QUESTIONS = {"can_correct_visit"}
+OBJECT_QUESTIONS = {"can_correct_visit", "can_manage_account"}
 
 
 def test_every_question_in_the_module_is_tested():
@@ -106,3 +107,23 @@ def test_templates_and_lower_apps_ask_the_same_door(officer_a, province_officer)
     assert province_officer.has_perm("portal.read_audit") is True
     with pytest.raises(AttributeError):
         _ = may.fly
+
+
+@pytest.mark.django_db
+def test_an_account_is_managed_by_those_who_create_its_role_never_by_itself(
+    request, leader_a, officer_a, province_officer
+):
+    answers = {
+        name: tuple(
+            int(policies.can_manage_account(persona(request, name), account))
+            for account in (leader_a, officer_a)
+        )
+        for name in PERSONAS
+        if name != "anon"
+    }
+    assert answers == {
+        "leader_a": (0, 0),
+        "officer_a": (1, 0),  # a team leader yes; themselves no
+        "province_officer": (1, 1),
+        "admin_user": (1, 1),
+    }
