@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ListFilters, ServiceForm, unit_choice_field
+from core.forms import ListFilters, ServiceForm, VersionedForm, unit_choice_field
 
 from .models import Sex, VisitKind
 from .services.visits import MAX_NOTES, MAX_REASON
@@ -31,7 +31,7 @@ class HamletChoiceField(forms.ModelChoiceField):
         return f"{obj.name} · {obj.parent.name}"
 
 
-class HouseholdForm(ServiceForm):
+class HouseholdForm(VersionedForm):
     hamlet = HamletChoiceField(label=_("Hamlet"), queryset=None)
     head_name = forms.CharField(label=_("Head of household"), max_length=150)
     address = forms.CharField(
@@ -56,7 +56,7 @@ class HouseholdForm(ServiceForm):
         self.fields["hamlet"].queryset = hamlets
 
 
-class CitizenForm(ServiceForm):
+class CitizenForm(VersionedForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     birth_year = forms.IntegerField(
         label=_("Year of birth"), required=False, widget=NumberInput(placeholder="1985")

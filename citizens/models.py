@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from areas.models import AdministrativeUnit, UnitScopedQuerySet
 from core.models import TimeStampedModel
@@ -42,6 +43,8 @@ class Household(TimeStampedModel):
     )
 
     objects = HouseholdQuerySet.as_manager()
+    # Every change kept: who, when, what (readable by the area's officers on its page).
+    history = HistoricalRecords(excluded_fields=["search_key", "created_at"])
 
     class Meta:
         verbose_name = _("household")
@@ -88,6 +91,8 @@ class Citizen(TimeStampedModel):
     id_number_last4 = models.CharField(max_length=4, blank=True, editable=False)
 
     objects = CitizenQuerySet.as_manager()
+    # The ID number's hash stays out of the history; an erasure erases the history too.
+    history = HistoricalRecords(excluded_fields=["search_key", "created_at", "id_number_digest"])
 
     class Meta:
         verbose_name = _("citizen")

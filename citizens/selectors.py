@@ -7,6 +7,7 @@ import re
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from core.history import changes
 from core.text import fold
 
 from .models import Assistance, Citizen, Household, Visit, VisitKind
@@ -215,3 +216,11 @@ def visit_assistances(*, visit: Visit) -> list[Assistance]:
 
 def visit_versions(*, visit: Visit) -> list:
     return list(visit.versions.select_related("changed_by").order_by("-number"))
+
+
+def household_changes(*, household: Household, limit: int = 30) -> list[dict]:
+    """The versions of the household and of its people, newest first (who, when, what)."""
+    records = list(household.history.select_related("history_user")) + list(
+        Citizen.history.filter(household_id=household.pk).select_related("history_user")
+    )
+    return changes(records, limit=limit)

@@ -102,6 +102,7 @@ def household_detail(request, pk: int):
             "citizens": citizens,
             "apps": apps,
             "app_rows": app_rows,
+            "changes": selectors.household_changes(household=household),
             "visits": shown,
             # Counted only when there may be more than shown (a query saved most of the time).
             "visit_total": visits.count() if len(shown) == HOUSEHOLD_VISITS_SHOWN else len(shown),
@@ -140,6 +141,7 @@ def household_edit(request, pk: int):
         request.POST or None,
         hamlets=hamlets,
         initial=model_to_dict(household, fields=HouseholdForm.base_fields),
+        opened=household.updated_at,
     )
     if request.method == "POST" and form.submit(
         services.household_update, household=household, recorded_by=request.user
@@ -227,6 +229,7 @@ def citizen_edit(request, pk: int):
         request.POST or None,
         citizen=citizen,
         initial=model_to_dict(citizen, fields=CitizenForm.base_fields),
+        opened=citizen.updated_at,
     )
     if request.method == "POST" and form.submit(services.citizen_update, citizen=citizen):
         messages.success(request, _("Citizen saved."))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -22,8 +23,8 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             for error in errors:
                 form.add_error(target, error)
     else:
-        for message in exc.messages:
-            form.add_error(None, message)
+        for error in exc.error_list:  # each keeps its code (a stale save re-arms the form)
+            form.add_error(None, error)
 
 
 class ServiceForm(forms.Form):
@@ -95,3 +96,36 @@ def _option_values(options) -> set[str]:
         else:
             values.add(str(value))
     return values
+
+
+class VersionedForm(ServiceForm):
+    """An edit form that remembers the version it was opened on (``opened_at``, the record's
+    ``updated_at``): the service refuses a save over a later change (core.history
+    ``refuse_if_changed``). After such a refusal the form is re-armed on the version that
+    won, so saving again, having seen the other person's change, keeps this person's."""
+
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, opened=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if opened is not None:
+            self.fields["opened_at"].initial = opened.isoformat()
+        else:  # a form that creates: there is no version to compare with
+            del self.fields["opened_at"]
+        self._current = opened
+
+    def clean_opened_at(self):
+        value = self.cleaned_data.get("opened_at") or ""
+        try:
+            return datetime.datetime.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    def submit(self, service, /, **context):
+        result = super().submit(service, **context)
+        stale = any(e.code == "stale" for e in self.non_field_errors().as_data())
+        if result is None and self.is_bound and self._current is not None and stale:
+            data = self.data.copy()
+            data[self.add_prefix("opened_at")] = self._current.isoformat()
+            self.data = data
+        return result

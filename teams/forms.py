@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ListFilters, ServiceForm, unit_choice_field
+from core.forms import ListFilters, ServiceForm, VersionedForm, unit_choice_field
 
 from .models import Affiliation, MemberRole, TeamStatus
 
@@ -19,7 +19,7 @@ class DateInput(forms.DateInput):
         )
 
 
-class TeamForm(ServiceForm):
+class TeamForm(VersionedForm):
     name = forms.CharField(
         label=_("Team name"),
         max_length=200,
@@ -48,7 +48,7 @@ class TeamCreateForm(TeamForm):
         self.fields["hamlet"].queryset = hamlets
 
 
-class MemberForm(ServiceForm):
+class MemberForm(VersionedForm):
     name = forms.CharField(label=_("Full name"), max_length=150)
     phone = forms.CharField(
         label=_("Phone"),

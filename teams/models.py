@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from areas.models import AdministrativeUnit, UnitScopedQuerySet
 from core.models import TimeStampedModel
@@ -41,6 +42,7 @@ class Team(TimeStampedModel):
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
     objects = TeamQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         verbose_name = _("team")
@@ -122,6 +124,8 @@ class TeamMember(TimeStampedModel):
     listed_publicly = models.BooleanField(_("shown in the public directory"), default=False)
 
     objects = TeamMemberQuerySet.as_manager()
+    # Every change kept with its date: who held which role on any day (the team page).
+    history = HistoricalRecords(excluded_fields=["search_key", "created_at"])
 
     class Meta:
         verbose_name = _("team member")

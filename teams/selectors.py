@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from areas.models import AdministrativeUnit, Level
+from core.history import changes
 from core.text import fold
 
-from .models import Team, TeamMember
+from .models import MemberRole, Team, TeamMember
 
 TEAM_SORTS = {
     "name": ("search_key", "pk"),
@@ -148,3 +151,82 @@ def directory_hamlets(*, search: str = "", commune=None) -> QuerySet:
         key = fold(search)
         hamlets = hamlets.filter(Q(search_key__contains=key) | Q(parent__search_key__contains=key))
     return hamlets
+
+
+@dataclass(frozen=True)
+class RoleSpell:
+    """One member holding one role from a day until a day (None: still)."""
+
+    member_id: int
+    name: str
+    role: str
+    role_label: str
+    since: datetime.date
+    until: datetime.date | None
+
+
+def role_history(*, team: Team) -> list[RoleSpell]:
+    """Who held which role in the team, and from when to when (from the members' versions:
+    the first from the day they joined, each change from the day it was saved, the last until
+    the day they left). One query; newest first."""
+    labels = dict(MemberRole.choices)
+    versions = (
+        TeamMember.history.filter(team_id=team.pk)
+        .order_by("id", "history_date", "history_id")
+        .values("id", "name", "role", "joined_on", "left_on", "history_date", "history_type")
+    )
+    spells: list[RoleSpell] = []
+    open_spell: dict[int, dict] = {}
+    last: dict[int, dict] = {}
+    for v in versions:
+        member = v["id"]
+        last[member] = v
+        current = open_spell.get(member)
+        if v["history_type"] == "-":
+            continue
+        day = timezone.localtime(v["history_date"]).date()
+        if current is None:
+            open_spell[member] = {
+                "role": v["role"],
+                "since": v["joined_on"] or day,
+                "name": v["name"],
+            }
+        elif current["role"] != v["role"]:
+            spells.append(
+                _spell(member, current, until=day - datetime.timedelta(days=1), labels=labels)
+            )
+            open_spell[member] = {"role": v["role"], "since": day, "name": v["name"]}
+        else:
+            current["name"] = v["name"]
+    for member, current in open_spell.items():
+        spells.append(_spell(member, current, until=last[member]["left_on"], labels=labels))
+    spells = [s for s in spells if s.until is None or s.until >= s.since]  # same-day changes
+    return sorted(spells, key=lambda s: (s.since, s.member_id), reverse=True)
+
+
+def _spell(member_id: int, spell: dict, *, until, labels) -> RoleSpell:
+    return RoleSpell(
+        member_id=member_id,
+        name=spell["name"],
+        role=spell["role"],
+        role_label=str(labels.get(spell["role"], spell["role"])),
+        since=spell["since"],
+        until=until,
+    )
+
+
+def role_holders(*, team: Team, day: datetime.date, role: str = MemberRole.LEADER) -> list[str]:
+    """Who held ``role`` in the team on ``day`` (the names)."""
+    return [
+        s.name
+        for s in role_history(team=team)
+        if s.role == role and s.since <= day and (s.until is None or day <= s.until)
+    ]
+
+
+def team_changes(*, team: Team, limit: int = 30) -> list[dict]:
+    """The versions of the team and of its members, newest first (who, when, what)."""
+    records = list(team.history.select_related("history_user")) + list(
+        TeamMember.history.filter(team_id=team.pk).select_related("history_user")
+    )
+    return changes(records, limit=limit)

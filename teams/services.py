@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import AdministrativeUnit, Level
+from core.history import refuse_if_changed
 from core.phones import clean_phone
 from core.text import clean_text, fold
 
@@ -55,9 +56,17 @@ def team_create(
     return team
 
 
+@transaction.atomic
 def team_update(
-    *, team: Team, name: str, decision_number: str, decision_date: datetime.date | None
+    *,
+    team: Team,
+    name: str,
+    decision_number: str,
+    decision_date: datetime.date | None,
+    opened_at: datetime.datetime | None = None,
 ) -> Team:
+    """``opened_at``: the version the form showed; a later change refuses the save."""
+    refuse_if_changed(team, opened_at)
     team.name = clean_text(name) or default_team_name(team.hamlet)
     team.decision_number = clean_text(decision_number)
     team.decision_date = decision_date
@@ -147,6 +156,7 @@ def _save_member(member: TeamMember) -> None:
         ) from exc
 
 
+@transaction.atomic
 def member_update(
     *,
     member: TeamMember,
@@ -156,6 +166,7 @@ def member_update(
     affiliation: str,
     listed_publicly: bool,
     joined_on: datetime.date | None = None,
+    opened_at: datetime.datetime | None = None,
 ) -> TeamMember:
     if not member.is_current or not member.team.is_active:
         raise ValidationError(
@@ -164,6 +175,7 @@ def member_update(
                 "cannot be edited."
             )
         )
+    refuse_if_changed(member, opened_at)
     member.name = clean_text(name)
     member.search_key = fold(member.name)
     member.phone = clean_phone(phone)

@@ -104,6 +104,8 @@ def team_detail(request, pk: int):
             "team": team,
             "current": current,
             "former": former,
+            "roles": selectors.role_history(team=team),
+            "changes": selectors.team_changes(team=team),
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=team.hamlet, user=request.user)
             + [team.hamlet],
             "can_manage": policies.can_manage_registry(request.user) and team.is_active,
@@ -119,6 +121,7 @@ def team_edit(request, pk: int):
     form = TeamForm(
         request.POST or None,
         initial=model_to_dict(team, fields=TeamForm.base_fields),
+        opened=team.updated_at,
     )
     if request.method == "POST" and form.submit(services.team_update, team=team):
         messages.success(request, _("Team saved."))
@@ -224,6 +227,7 @@ def member_edit(request, pk: int):
     form = MemberForm(
         request.POST or None,
         initial=model_to_dict(member, fields=MemberForm.base_fields),
+        opened=member.updated_at,
     )
     if request.method == "POST" and form.submit(services.member_update, member=member):
         messages.success(request, _("Member saved."))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import AdministrativeUnit, Level
+from core.history import refuse_if_changed
 from core.phones import clean_phone
 from core.text import clean_text, fold
 
@@ -180,6 +181,7 @@ def household_record(*, client_uuid, recorded_by, **fields) -> tuple[Household, 
         return existing, False
 
 
+@transaction.atomic
 def household_update(
     *,
     household: Household,
@@ -190,8 +192,11 @@ def household_update(
     smartphone_count: int,
     consent_on: datetime.date | None,
     recorded_by=None,
+    opened_at: datetime.datetime | None = None,
 ) -> Household:
-    """Edit a household; ``hamlet`` moves it (to a current hamlet) when given and different."""
+    """Edit a household; ``hamlet`` moves it (to a current hamlet) when given and different.
+    ``opened_at``: the version the form showed; a later change refuses the save."""
+    refuse_if_changed(household, opened_at)
     if hamlet is not None and hamlet.pk != household.hamlet_id:
         _check_hamlet(hamlet)
         household.hamlet = hamlet
@@ -286,6 +291,7 @@ def citizen_create(
     return _save_citizen(citizen)
 
 
+@transaction.atomic
 def citizen_update(
     *,
     citizen: Citizen,
@@ -295,9 +301,11 @@ def citizen_update(
     phone: str,
     id_number: str = "",
     clear_id_number: bool = False,
+    opened_at: datetime.datetime | None = None,
 ) -> Citizen:
     """Edit a citizen. The ID number is not stored, so it cannot be shown back: an empty
     ``id_number`` keeps the recorded one, a new one replaces it, ``clear_id_number`` drops it."""
+    refuse_if_changed(citizen, opened_at)
     before = (citizen.phone, citizen.id_number_digest, citizen.birth_year)
     citizen.full_name = clean_text(full_name)
     citizen.search_key = fold(citizen.full_name)

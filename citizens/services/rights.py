@@ -52,4 +52,7 @@ def citizen_anonymise(*, citizen: Citizen) -> Citizen:
     citizen.id_number_digest = ""
     citizen.id_number_last4 = ""
     citizen.save()
+    # The versions kept of this person hold what was just erased: they go too (the one
+    # saved by this erasure, anonymous, stays as its record).
+    citizen.history.exclude(history_date=citizen.history.latest().history_date).delete()
     return citizen
