@@ -22,12 +22,11 @@ from django.utils.translation import gettext_lazy
 from accounts import policies
 from accounts.models import User
 from areas.models import AdministrativeUnit
-from areas.resolve import HamletResolver
-from areas.services import hamlet_create
 from core.imports import Action, Plan, PlanRow
 from core.phones import InvalidPhone, normalize_phone
 from core.sheets import Table, cell_text, parse_date, parse_int
 from core.text import clean_text, fold
+from teams.importers import PlaceFinder
 
 from . import services
 from .models import Citizen, Household, Sex
@@ -201,10 +200,10 @@ class HouseholdImporter:
     fields = FIELDS
     required = REQUIRED
 
-    def _parse(self, row, item: PlanRow, col, resolver: HamletResolver, today) -> dict | None:
+    def _parse(self, row, item: PlanRow, col, places: PlaceFinder, today) -> dict | None:
         """Check one row's cells; the parsed values, or None when the row has errors."""
         v = row.values
-        where = resolver.resolve(
+        where = places.resolve(
             commune_name=cell_text(v.get("commune")), hamlet_name=cell_text(v.get("hamlet"))
         )
         if where.error:
@@ -245,14 +244,14 @@ class HouseholdImporter:
     def plan(self, table: Table) -> Plan:
         plan = Plan(headers=table.headers)
         col = lambda name: plan.column(table.columns, name)  # noqa: E731
-        resolver = HamletResolver(self.unit)
+        places = PlaceFinder(self.unit)
         today = timezone.localdate()
 
         parsed_rows: list[tuple[PlanRow, dict]] = []
         for row in table.rows:
             item = PlanRow(number=row.number, cells=row.cells)
             plan.rows.append(item)
-            parsed = self._parse(row, item, col, resolver, today)
+            parsed = self._parse(row, item, col, places, today)
             if parsed is not None:
                 if parsed["id_number"]:
                     parsed["digest"] = services.citizen_id_digest(parsed["id_number"])
@@ -278,12 +277,9 @@ class HouseholdImporter:
         seen: dict[tuple, int] = {}
         digest_rows: dict[str, int] = {}
         named: dict[tuple, tuple[int, str]] = {}
-        new_hamlets: dict[tuple, str] = {}
         for item, p in parsed_rows:
             where = p["where"]
-            hamlet_key = (
-                where.hamlet.pk if where.hamlet else (where.commune.pk, fold(where.new_hamlet_name))
-            )
+            hamlet_key = where.hamlet.pk  # PlaceFinder: a hamlet of the area, or an error
             hh_key = (hamlet_key, fold(p["head_name"]), fold(p["address"]))
             digest = p.get("digest", "")
             if not p["name"]:
@@ -349,13 +345,9 @@ class HouseholdImporter:
             group.rows.append(item)
             group.citizens += 1 if p["name"] else 0
 
-            place = where.hamlet.name if where.hamlet else where.new_hamlet_name
-            if where.new_hamlet_name:
-                new_hamlets[hamlet_key] = f"{where.new_hamlet_name} ({where.commune.name})"
+            place = where.hamlet.name
             item.data = {
-                "hamlet_id": where.hamlet.pk if where.hamlet else None,
-                "commune_id": where.commune.pk if where.commune else None,
-                "new_hamlet": where.new_hamlet_name,
+                "hamlet_id": where.hamlet.pk,
                 "group": hh_key,
                 "household": group.data,  # shared by the group's rows, complete after the pass
                 "household_id": household.pk if household else None,
@@ -408,7 +400,7 @@ class HouseholdImporter:
                 if first.action == Action.UNCHANGED:
                     first.action = Action.UPDATE
 
-        plan.notes = [_("New hamlet: %(name)s") % {"name": n} for n in sorted(new_hamlets.values())]
+        plan.notes = []
         if new_households:
             plan.notes.append(_("New households: %(count)d") % {"count": new_households})
         return plan
@@ -442,8 +434,8 @@ class HouseholdImporter:
     @transaction.atomic
     def apply(self, plan: Plan) -> dict[str, int]:
 
+        # "hamlets" is kept for callers that print it: an import creates none.
         result = {"created": 0, "updated": 0, "hamlets": 0, "households": 0, "citizens": 0}
-        hamlets: dict[tuple, AdministrativeUnit] = {}
         households: dict[tuple, Household] = {}
         for item in plan.good:
             d = item.data
@@ -454,7 +446,7 @@ class HouseholdImporter:
                 households[d["group"]] = household
             if household is None:
                 household = services.household_create(
-                    hamlet=self._hamlet(d, hamlets, result),
+                    hamlet=AdministrativeUnit.objects.get(pk=d["hamlet_id"]),
                     head_name=group_data["head_name"],
                     address=group_data["address"],
                     member_count=group_data["member_count"],
@@ -500,15 +492,3 @@ class HouseholdImporter:
                 result["citizens"] += 1
             result["created" if item.action == Action.CREATE else "updated"] += 1
         return result
-
-    @staticmethod
-    def _hamlet(d: dict, hamlets: dict, result: dict):
-
-        if d["hamlet_id"]:
-            return AdministrativeUnit.objects.get(pk=d["hamlet_id"])
-        key = (d["commune_id"], fold(d["new_hamlet"]))
-        if key not in hamlets:
-            commune = AdministrativeUnit.objects.get(pk=d["commune_id"])
-            hamlets[key] = hamlet_create(commune=commune, name=d["new_hamlet"])
-            result["hamlets"] += 1
-        return hamlets[key]

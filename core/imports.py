@@ -7,11 +7,14 @@ shows it; on confirm the importer applies the good rows atomically through its a
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from core.sheets import Table, read_table
@@ -125,3 +128,21 @@ def read_for_import(importer, data: bytes, filename: str, *, max_bytes: int) -> 
     )
     table.rows = [row for row in table.rows if not looks_like_footer(row.cells)]
     return table
+
+
+def close_names(name: str, choices: Iterable[str], *, n: int = 3) -> list[str]:
+    """The choices nearest to ``name`` when accents, case and spacing are ignored
+    ("Xom Dong Tam" → "Xóm Đồng Tâm"), closest first."""
+    by_key: dict[str, str] = {}
+    for choice in choices:
+        by_key.setdefault(fold(choice), choice)
+    keys = difflib.get_close_matches(fold(name), list(by_key), n=n, cutoff=0.6)
+    return [by_key[key] for key in keys]
+
+
+def did_you_mean(names: list[str]) -> str:
+    """ " (did you mean “A” or “B”?)", or "" when there is nothing close."""
+    if not names:
+        return ""
+    quoted = gettext_now(" or ").join(f"“{name}”" for name in names)
+    return " " + gettext_now("(did you mean %(names)s?)") % {"names": quoted}

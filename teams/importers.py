@@ -7,6 +7,7 @@ the same file twice changes nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -16,10 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts import policies
 from accounts.models import User
-from areas.models import AdministrativeUnit
-from areas.resolve import HamletResolver
-from areas.services import hamlet_create
-from core.imports import Action, Plan, PlanRow
+from areas.models import AdministrativeUnit, Level
+from areas.resolve import HamletResolver, Resolved, bare
+from core.imports import Action, Plan, PlanRow, close_names, did_you_mean
 from core.phones import InvalidPhone, normalize_phone
 from core.sheets import Table, cell_text, parse_date
 from core.text import clean_text, fold
@@ -117,6 +117,82 @@ def parse_affiliation(text: str) -> str:
     return Affiliation.OTHER
 
 
+# The type words areas.resolve strips before comparing names ("Xã Phú Đình" ≈ "Phú Đình").
+_COMMUNE_TYPES = re.compile(r"^(xa|phuong|thi tran|tt)\s+")
+_HAMLET_TYPES = re.compile(r"^(thon|xom|ban|to dan pho|tdp|to|khu pho|khu|lang|ap)\s+")
+
+
+def _keys(name: str, types: re.Pattern) -> set[str]:
+    return {fold(name), bare(name, types)}
+
+
+@dataclass
+class PlaceFinder:
+    """Communes and hamlets a file names, found among the units the officer may use, and only
+    there: an import never creates a unit (an officer adds a hamlet on its commune's page
+    first). A name that is not found is an error saying why, with the closest names."""
+
+    unit: AdministrativeUnit
+
+    def __post_init__(self) -> None:
+        self.resolver = HamletResolver(self.unit)
+        self.communes = {u.pk: u for group in self.resolver.communes.values() for u in group}
+        self.hamlets_of: dict[int, dict[int, AdministrativeUnit]] = {}
+        for group in self.resolver.hamlets.values():
+            for hamlet in group:
+                self.hamlets_of.setdefault(hamlet.parent_id or 0, {})[hamlet.pk] = hamlet
+        self._outside_hamlets: set[str] | None = None
+
+    def _hamlet_outside(self, name: str) -> bool:
+        if self._outside_hamlets is None:  # one query, only when a row needs it
+            others = AdministrativeUnit.objects.current().filter(level=Level.HAMLET)
+            names = others.exclude(path__startswith=self.unit.path).values_list("name", flat=True)
+            self._outside_hamlets = {key for n in names for key in _keys(n, _HAMLET_TYPES)}
+        return bool(_keys(name, _HAMLET_TYPES) & self._outside_hamlets)
+
+    @staticmethod
+    def _error(reason: str, name: str = "", choices=()) -> Resolved:
+        """A hamlet not found, with the closest names among ``choices``."""
+        suggestion = did_you_mean(close_names(name, _names(choices))) if name else ""
+        return Resolved(error=reason + suggestion, error_field="hamlet")
+
+    def commune(self, name: str) -> tuple[AdministrativeUnit | None, str]:
+        """The commune of the area so named, or None and why not."""
+        commune, error = self.resolver.commune(name)
+        if commune is not None or len(self.resolver.communes.get(fold(name), [])) > 1:
+            return commune, error  # found, or several communes of that name
+        if _keys(name, _COMMUNE_TYPES) & self.resolver.outside:
+            return None, error  # “…” is outside your area
+        return None, error + did_you_mean(close_names(name, _names(self.communes.values())))
+
+    def resolve(self, *, commune_name: str, hamlet_name: str) -> Resolved:
+        where = self.resolver.resolve(commune_name=commune_name, hamlet_name=hamlet_name)
+        if where.hamlet is not None or where.error_field == "commune" and not commune_name:
+            return where
+        if where.error_field == "commune":
+            return Resolved(error=self.commune(commune_name)[1], error_field="commune")
+        if not hamlet_name or (where.commune is not None and not where.new_hamlet_name):
+            return where  # the hamlet is empty, or several hamlets of the commune so named
+        if where.commune is not None:
+            reason = _(
+                "no hamlet “%(name)s” in %(commune)s; an import does not create hamlets "
+                "(add it on the commune's page first)"
+            ) % {"name": hamlet_name, "commune": where.commune.name}
+            known = self.hamlets_of.get(where.commune.pk, {}).values()
+            return self._error(reason, hamlet_name, known)
+        if _keys(hamlet_name, _HAMLET_TYPES) & self.resolver.hamlets_by_name.keys():
+            return where  # several hamlets of that name in the area: add a commune column
+        if self._hamlet_outside(hamlet_name):
+            return self._error(_("“%(name)s” is outside your area") % {"name": hamlet_name})
+        every = [h for group in self.hamlets_of.values() for h in group.values()]
+        reason = _("no hamlet “%(name)s” in your area") % {"name": hamlet_name}
+        return self._error(reason, hamlet_name, every)
+
+
+def _names(units) -> list[str]:
+    return sorted({unit.name for unit in units})
+
+
 @dataclass
 class RosterImporter:
     user: User | None  # None: a script (manage.py import_roster)
@@ -131,13 +207,12 @@ class RosterImporter:
     def plan(self, table: Table) -> Plan:
         plan = Plan(headers=table.headers)
         col = lambda name: plan.column(table.columns, name)  # noqa: E731
-        resolver = HamletResolver(self.unit)
+        places = PlaceFinder(self.unit)
         teams = {
             t.hamlet_id: t
             for t in Team.objects.active().within(self.unit).prefetch_related("members")
         }
         seen: dict[tuple, int] = {}
-        new_hamlets: dict[int | tuple[int, str], str] = {}
         new_teams: set[str] = set()
         leaders_in_file: dict[object, int] = {}
         for row in table.rows:
@@ -147,7 +222,7 @@ class RosterImporter:
             name = clean_text(cell_text(v.get("name")))
             if not name:
                 item.fail(col("name"), _("the name is empty"))
-            where = resolver.resolve(
+            where = places.resolve(
                 commune_name=cell_text(v.get("commune")), hamlet_name=cell_text(v.get("hamlet"))
             )
             if where.error:
@@ -172,12 +247,8 @@ class RosterImporter:
                     item.fail(col(field_name), str(exc))
             if item.errors:
                 continue
-            hamlet_key: int | tuple[int, str]
-            if where.hamlet:
-                hamlet_key = where.hamlet.pk
-            else:
-                assert where.commune is not None  # a new hamlet is always of a known commune
-                hamlet_key = (where.commune.pk, fold(where.new_hamlet_name))
+            assert where.hamlet is not None  # PlaceFinder: a hamlet of the area, or an error
+            hamlet_key = where.hamlet.pk
             identity = (hamlet_key, fold(name), phone)
             if identity in seen:
                 item.fail("", _("repeats row %(row)d") % {"row": seen[identity]})
@@ -193,9 +264,7 @@ class RosterImporter:
                     continue
                 leaders_in_file[hamlet_key] = row.number
             data = {
-                "hamlet_id": where.hamlet.pk if where.hamlet else None,
-                "commune_id": where.commune.pk if where.commune else None,
-                "new_hamlet": where.new_hamlet_name,
+                "hamlet_id": where.hamlet.pk,
                 "name": name,
                 "phone": phone,
                 "role": role,
@@ -205,19 +274,15 @@ class RosterImporter:
                 "decision_date": dates.get("decision_date"),
             }
             item.data = data
-            place = where.hamlet.name if where.hamlet else where.new_hamlet_name
+            place = where.hamlet.name
             item.summary = f"{name} · {place}"
-            if where.new_hamlet_name and where.commune is not None:
-                new_hamlets[hamlet_key] = f"{where.new_hamlet_name} ({where.commune.name})"
-            team = teams.get(where.hamlet.pk) if where.hamlet else None
+            team = teams.get(where.hamlet.pk)
             if team is None:
                 new_teams.add(place)
                 item.action = Action.CREATE
                 continue
             self._match_member(item, team, data)
-        plan.notes = [
-            _("New hamlet: %(name)s") % {"name": n} for n in sorted(new_hamlets.values())
-        ] + [_("New team in: %(name)s") % {"name": n} for n in sorted(new_teams)]
+        plan.notes = [_("New team in: %(name)s") % {"name": n} for n in sorted(new_teams)]
         return plan
 
     def _match_member(self, item: PlanRow, team: Team, data: dict) -> None:
@@ -253,20 +318,12 @@ class RosterImporter:
     @transaction.atomic
     def apply(self, plan: Plan) -> dict[str, int]:
 
-        created = {"created": 0, "updated": 0, "hamlets": 0, "teams": 0}
-        hamlets: dict[tuple[int, str], AdministrativeUnit] = {}
+        # "hamlets" stays for manage.py import_roster's message: an import creates none.
+        created = {"created": 0, "updated": 0, "teams": 0, "hamlets": 0}
         today = timezone.localdate()
         for item in plan.good:
             d = item.data
-            if d["hamlet_id"]:
-                hamlet = AdministrativeUnit.objects.get(pk=d["hamlet_id"])
-            else:
-                key = (d["commune_id"], fold(d["new_hamlet"]))
-                if key not in hamlets:
-                    commune = AdministrativeUnit.objects.get(pk=d["commune_id"])
-                    hamlets[key] = hamlet_create(commune=commune, name=d["new_hamlet"])
-                    created["hamlets"] += 1
-                hamlet = hamlets[key]
+            hamlet = AdministrativeUnit.objects.get(pk=d["hamlet_id"])
             team = Team.objects.active().filter(hamlet=hamlet).first()
             if team is None:
                 team = services.team_create(

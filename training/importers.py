@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts import policies
 from areas.models import AdministrativeUnit
-from areas.resolve import HamletResolver
 from core.imports import Action, Plan, PlanRow
 from core.phones import InvalidPhone, normalize_phone
 from core.sheets import Table, cell_text, parse_date
 from core.text import clean_text, fold
+from teams.importers import PlaceFinder
 
 from . import selectors, services
 from .models import Trainee
@@ -79,7 +79,7 @@ class AttendanceImporter:
         plan = Plan(headers=table.headers)
         col = lambda name: plan.column(table.columns, name)  # noqa: E731
         course = self.course
-        resolver = HamletResolver(self.unit)
+        places = PlaceFinder(self.unit)
         sessions: dict[datetime.date, list[int]] = {}
         for session in course.sessions.order_by("held_on", "pk"):
             sessions.setdefault(session.held_on, []).append(session.pk)
@@ -111,7 +111,7 @@ class AttendanceImporter:
             commune = None
             commune_name = cell_text(v.get("commune"))
             if commune_name:
-                commune, error = resolver.commune(commune_name)
+                commune, error = places.commune(commune_name)
                 if commune is None:
                     item.fail(col("commune"), error)
                 elif not commune.is_within(course.unit):
