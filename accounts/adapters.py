@@ -15,6 +15,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
         user_password_set(user=user, password=password)
 
+    def get_password_change_redirect_url(self, request) -> str:
+        """After replacing a one-time code the person goes on to their work."""
+        return self.get_login_redirect_url(request)
+
     def get_login_redirect_url(self, request) -> str:
         """Each role lands on its work: team leaders on the field app (whatever the screen),
         officers on their area's home page. A ``?next=`` page still wins (allauth)."""

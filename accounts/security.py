@@ -9,7 +9,10 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from .models import Role
 
@@ -86,3 +89,59 @@ class MfaAdapter(DefaultMFAAdapter):
         if requires_mfa(authenticator.user) and authenticator.type == "totp":
             return False
         return super().can_delete_authenticator(authenticator)
+
+
+# Pages an account that must change its one-time code can still open (and the second
+# factor's setup, which RequireMfaMiddleware asks for first).
+PASSWORD_CHANGE_OPEN = (
+    "account_change_password",
+    "account_logout",
+    "set_language",
+    "language",
+    *MFA_SETUP_OPEN,
+)
+
+
+class RequirePasswordChangeMiddleware:
+    """An account signed in with a one-time code (an officer's reset, a bulk-made team leader
+    account) chooses its own password before anything else; the API refuses it meanwhile."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.view_name in PASSWORD_CHANGE_OPEN:
+            return None
+        if request.path.startswith(settings.STATIC_URL):
+            return None
+        if "api" in match.namespaces:
+            if _api_caller_must_change_password(request):
+                return JsonResponse(
+                    {
+                        "detail": _(
+                            "This account signed in with a one-time code: choose a new "
+                            "password on the portal's sign-in page first."
+                        ),
+                        "code": "password_change_required",
+                    },
+                    status=403,
+                )
+            return None
+        user = request.user
+        if user.is_authenticated and user.must_change_password:
+            return redirect("account_change_password")
+        return None
+
+
+def _api_caller_must_change_password(request) -> bool:
+    """The session's account, or (DRF authenticates in the view, after us) the token's."""
+    if request.user.is_authenticated:
+        return request.user.must_change_password
+    header = request.headers.get("authorization", "").split()
+    if len(header) != 2 or header[0].lower() != "token":
+        return False
+    return Token.objects.filter(key=header[1], user__must_change_password=True).exists()

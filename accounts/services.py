@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -99,13 +100,37 @@ def user_tokens_end(*, user: User) -> None:
     Token.objects.filter(user_id=user.pk).delete()
 
 
-def user_password_set(*, user: User, password: str) -> User:
-    """A new password (the sign-in pages, a reset, the admin): the old one's API tokens end."""
+def user_password_set(*, user: User, password: str, must_change: bool = False) -> User:
+    """A new password (the sign-in pages, a reset, the admin): the old one's API tokens end.
+    A password the person chose (``must_change`` False) ends the obligation to change it."""
     with transaction.atomic():
         user.set_password(password)
-        user.save(update_fields=["password"])
+        user.must_change_password = must_change
+        user.save(update_fields=["password", "must_change_password"])
         user_tokens_end(user=user)
     return user
+
+
+# No 0/o, 1/l/i: read aloud over the phone and typed on one without mistakes.
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+ONE_TIME_LENGTH = 10
+
+
+def one_time_code() -> str:
+    """A first-sign-in code: 10 characters (about 50 bits), shown in two groups of five."""
+    return "".join(secrets.choice(ONE_TIME_ALPHABET) for _position in range(ONE_TIME_LENGTH))
+
+
+def user_password_reset(*, actor: User, user: User) -> str:
+    """An officer resets the password of an account they manage (team leaders rarely have an
+    e-mail address): a one-time code becomes the password, to be changed at the next sign-in.
+    Returns the code, which is kept nowhere else: the officer reads it to the person once."""
+    if actor.pk == user.pk:
+        raise ValidationError(_("Change your own password from your account page."))
+    _check_actor_may_manage(actor=actor, role=user.role, scope_unit=user.scope_unit)
+    code = one_time_code()
+    user_password_set(user=user, password=code, must_change=True)
+    return code
 
 
 def user_set_active(*, actor: User, user: User, active: bool) -> User:

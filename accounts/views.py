@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from audit.models import Action
+from audit.services import audit_record
 from core.exports import Column, export_columns, wants_export
 from core.forms import attempt
 from core.pagination import paginate, query_without_page
@@ -36,11 +38,16 @@ def user_list(request):
             ],
             users.iterator(chunk_size=2000),
         )
+    page = paginate(request, users)
     return render(
         request,
         "accounts/user_list.html",
         {
-            "page": paginate(request, users),
+            "page": page,
+            # The rows whose account this user may lock, unlock or reset.
+            "manageable": {
+                u.pk for u in page.object_list if policies.can_manage_account(request.user, u)
+            },
             "page_query": query_without_page(request),
             "search": search,
             "filters": filters,
@@ -95,3 +102,27 @@ def user_set_active(request, pk: int):
         else:
             messages.success(request, _("Account “%(u)s” deactivated.") % {"u": target.username})
     return redirect("accounts:user-list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_password_reset(request, pk: int):
+    """GET: what a reset does; POST: the one-time code, shown this once (kept nowhere)."""
+    policies.require(policies.can_manage_accounts, request.user)
+    target = selectors.get_user_for_user(user=request.user, pk=pk)
+    policies.require(policies.can_manage_account, request.user, target)
+    if request.method == "GET":
+        return render(request, "accounts/user_password_reset.html", {"target": target})
+    code, problems = attempt(services.user_password_reset, actor=request.user, user=target)
+    if problems:
+        messages.error(request, " ".join(problems))
+        return redirect("accounts:user-list")
+    audit_record(
+        action=Action.ACCOUNT,
+        request=request,
+        object_type="user",
+        object_id=target.pk,
+        status=200,
+        detail=f"password reset to a one-time code: {target.username}",
+    )
+    return render(request, "accounts/user_password_code.html", {"target": target, "code": code})

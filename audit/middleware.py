@@ -38,6 +38,7 @@ PERSONAL_ROUTES = {
     "field:data": "household",
     "accounts:user-list": "user",
     "accounts:user-set-active": "user",
+    "accounts:user-password-reset": "user",
     "api:member-list": "member",
     "api:member-detail": "member",
     "api:household-list": "household",

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     # Who made a change, for the versions simple_history keeps.
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.security.RequireMfaMiddleware",
+    "accounts.security.RequirePasswordChangeMiddleware",
     "core.search.PrivateSearchMiddleware",
     "csp.middleware.CSPMiddleware",
     "audit.middleware.AuditMiddleware",
