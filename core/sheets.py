@@ -226,6 +226,23 @@ def _header_texts(grid: Grid, number: int, width: int, index: dict[str, str]) ->
     return headers
 
 
+def _continues_header(grid: Grid, number: int, columns: dict[str, int], index) -> bool:
+    """Whether the row under header row ``number`` is still header: each column the header
+    matched is, in that row, the same text again (merged down) or another header name."""
+    below = grid.get(number + 1)
+    if not below:
+        return False
+    row = grid.get(number, [])
+    repeated = 0
+    for column in columns.values():
+        text = _at(below, column)
+        if text != "" and text == _at(row, column):
+            repeated += 1
+        elif _lookup(header_key(text), index) is None:
+            return False
+    return repeated > 0
+
+
 def _first_synonyms(fields: dict[str, list[str]], names: Iterable[str]) -> list[str]:
     return [(fields.get(name) or [name])[0] for name in names]
 
@@ -248,6 +265,15 @@ def _table_from_grid(
         raise _MissingColumns(_first_synonyms(fields, missing or list(fields)))
 
     header_row, columns, width = best
+    # A header merged over two rows: the row under it repeats its cells (the merge, filled) and
+    # adds only headers of its own ("Thông tin liên hệ" over "Điện thoại", "Ghi chú").
+    while _continues_header(grid, header_row, columns, index):
+        header_row += 1
+        below, below_width = _match_header(grid, header_row, index)
+        if required <= below.keys():
+            columns, width = below, max(width, below_width)
+        else:
+            width = max(width, len(grid.get(header_row, [])))
     table = Table(
         header_row=header_row,
         headers=_header_texts(grid, header_row, width, index),
