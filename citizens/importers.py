@@ -197,6 +197,7 @@ class HouseholdImporter:
     # Registry imports are the area officers' (and administrators') work.
     policy = staticmethod(policies.can_manage_registry)
     title = gettext_lazy("Households and citizens")
+    person_fields = ("name", "head_name")  # the citizen of the row, else its household's head
     fields = FIELDS
     required = REQUIRED
 

@@ -17,7 +17,7 @@ from enum import StrEnum
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from core.sheets import Table, read_table
+from core.sheets import Table, cell_text, read_table
 from core.text import fold
 
 
@@ -54,6 +54,7 @@ class PlanRow:
     errors: list[RowError] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)  # for updates: which fields change
     data: dict = field(default_factory=dict)  # what apply() needs
+    person: str = ""  # whom the row is about, as the file names them (for the error table)
 
     def fail(self, column: str, reason: str) -> None:
         self.errors.append(RowError(column, str(reason)))
@@ -68,8 +69,9 @@ class PlanRow:
 class Plan:
     headers: list[str]
     rows: list[PlanRow] = field(default_factory=list)
-    # Things created beside the rows themselves (new hamlets, new teams), to list in the preview.
+    # Things created beside the rows themselves (new teams), to list in the preview.
     notes: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)  # header texts of the columns not read
 
     @property
     def counts(self) -> Counter:
@@ -128,6 +130,20 @@ def read_for_import(importer, data: bytes, filename: str, *, max_bytes: int) -> 
     )
     table.rows = [row for row in table.rows if not looks_like_footer(row.cells)]
     return table
+
+
+def describe(plan: Plan, table: Table, person_fields: Iterable[str] = ("name",)) -> Plan:
+    """Add what the preview says beside the importer's verdicts: the columns it does not read
+    and, on each row, the person it is about (the first of ``person_fields`` that is filled)."""
+    plan.unused = table.unused_headers
+    rows = {row.number: row for row in table.rows}
+    fields = tuple(person_fields)
+    for item in plan.rows:
+        row = rows.get(item.number)
+        if row is not None:
+            names = (cell_text(row.values.get(name)) for name in fields)
+            item.person = next((name for name in names if name), "")
+    return plan
 
 
 def close_names(name: str, choices: Iterable[str], *, n: int = 3) -> list[str]:

@@ -72,6 +72,20 @@ class Table:
     columns: dict[str, int]  # canonical field → 0-based column index
     rows: list[SheetRow] = field(default_factory=list)
 
+    @property
+    def unused_headers(self) -> list[str]:
+        """Header texts of the columns no field reads ("Năm sinh", "Ghi chú"), in order; the
+        serial-number column is left out (it is never read)."""
+        used = set(self.columns.values())
+        return [
+            text
+            for column, text in enumerate(self.headers)
+            if column not in used and text and header_key(text) not in _SERIAL_HEADERS
+        ]
+
+
+_SERIAL_HEADERS = {"stt", "tt", "so tt", "so thu tu", "no"}
+
 
 class _MissingColumns(Exception):
     def __init__(self, missing: list[str]) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import xlsx_bytes
-from core.imports import Plan, read_for_import
+from core.imports import Plan, describe, read_for_import
 from core.sheets import SheetError
 
 from .models import BatchStatus, ImportBatch
@@ -29,7 +29,7 @@ def batch_plan(*, batch: ImportBatch) -> Plan:
         raise SheetError(_("This upload is older than a week; its file is no longer kept."))
     importer = _importer(batch)
     table = read_for_import(importer, bytes(batch.data), batch.filename, max_bytes=MAX_UPLOAD_BYTES)
-    return importer.plan(table)
+    return describe(importer.plan(table), table, getattr(importer, "person_fields", ("name",)))
 
 
 def batch_create(*, user, kind: str, unit, filename: str, data: bytes, options=None) -> ImportBatch:

@@ -47,8 +47,8 @@ def test_officer_fixes_two_bad_rows_through_the_error_workbook(live_server, page
     assert "2 dòng không nhập được" in errors.inner_text()
     first = first_data_row()
     cells = [c.strip() for c in errors.locator("tbody td").all_inner_texts()]
-    assert cells[0] == str(first + 3) and cells[1] == "Số điện thoại"
-    assert cells[3] == str(first + 4) and cells[4] == "Chức vụ"
+    assert cells[:3] == [str(first + 3), "Ma Thị Lan", "Số điện thoại"]
+    assert cells[4:7] == [str(first + 4), "Đinh Văn Hải", "Chức vụ"]
     page.get_by_role("button", name="Xác nhận nhập").click()
     page.wait_for_load_state()
     assert Team.objects.get(hamlet=tree.hamlet_a).members.count() == 4

@@ -11,7 +11,7 @@ from areas.models import AdministrativeUnit
 from citizens.models import Household
 from imports.models import ImportBatch
 from teams.models import Team, TeamMember
-from tests.workbooks import workbook
+from tests.workbooks import read_rows, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,26 @@ def test_a_household_list_naming_an_unknown_hamlet_creates_no_hamlet(client_for,
     confirm(client, batch)
     assert not AdministrativeUnit.objects.filter(name="Xóm Đồng Tâm").exists()
     assert not Household.objects.exists()
+
+
+def test_the_preview_names_the_columns_it_does_not_read_and_whose_each_bad_row_is(
+    client_for, officer_a, tree
+):
+    headers = [*HEADERS, "Năm sinh", "Ghi chú"]
+    rows = [
+        [1, "Thị trấn Chợ Chu", "Tổ dân phố Trung Kiên", "Lưu Văn Bình", "0912345678", "Tổ trưởng"],
+        [2, "Thị trấn Chợ Chu", "Tổ dân phố Trung Kiên", "Ma Thị Lan", "09123", "Thành viên"],
+    ]
+    rows = [[*row, 1970, "ghi chú"] for row in rows]
+    client = client_for(officer_a)
+    preview, batch = plan_of(client, "roster", workbook(headers, rows), tree.district_a)
+    plan = preview.context["plan"]
+    assert plan.unused == ["Năm sinh", "Ghi chú"]  # STT is never read, and not listed
+    page = preview.content.decode()
+    assert "Năm sinh" in page and "Ghi chú" in page
+    (bad,) = plan.errors
+    assert bad.person == "Ma Thị Lan"
+    assert ">Ma Thị Lan</td>" in page  # in the error table, beside its row number
+    content = client.get(reverse("imports:errors", args=[batch.pk])).content
+    (header, row) = read_rows(content)
+    assert row[header.index("Họ và tên")] == "Ma Thị Lan"
