@@ -183,3 +183,108 @@ def test_an_area_officer_cannot_reset_an_officers_password(officer_a, province_o
     with pytest.raises(ValidationError):
         user_password_reset(actor=officer_a, user=officer_a)
     assert user_password_reset(actor=province_officer, user=peer)
+
+
+# --- Team leaders' accounts in bulk from the rosters ------------------------------------------
+
+
+@pytest.fixture
+def rosters(tree):
+    """Hamlet A: a team whose leader has no account; a second hamlet of district A: a team
+    whose leader has one; hamlet B (district B): a team whose leader has none."""
+    from areas.services import hamlet_create
+    from teams.models import MemberRole
+    from teams.services import member_add, team_create
+
+    second = hamlet_create(
+        commune=tree.commune_a2, name="Xóm Nà Mòn", valid_from=tree.province.valid_from
+    )
+    team_a = team_create(hamlet=tree.hamlet_a)
+    member_add(team=team_a, name="Ma Văn Tuấn", role=MemberRole.LEADER)
+    member_add(team=team_a, name="Lý Thị Mai")
+    team_linked = team_create(hamlet=second)
+    existing = user_create(
+        actor=None, username="namon", role="team_leader", scope_unit=second, password=PASSWORD
+    )
+    member_add(team=team_linked, name="Hà Văn Sơn", role=MemberRole.LEADER, user=existing)
+    team_b = team_create(hamlet=tree.hamlet_b)
+    member_add(team=team_b, name="Đào Thị Thu", role=MemberRole.LEADER)
+    return team_a, team_linked, team_b
+
+
+def test_the_page_lists_only_the_areas_teams_whose_leader_has_no_account(
+    client_for, officer_a, rosters, django_assert_max_num_queries
+):
+    client = client_for(officer_a)
+    # session, user, its scope unit, the teams with hamlet and commune, their leaders
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("accounts:leader-accounts"))
+    assert [t.name for t in response.context["teams"]] == [rosters[0].name]
+    assert "Ma Văn Tuấn" in response.content.decode()
+    assert "Đào Thị Thu" not in response.content.decode()
+
+
+def test_bulk_accounts_are_made_for_the_teams_without_one_and_a_second_run_makes_none(
+    client_for, officer_a, rosters
+):
+    team_a = rosters[0]
+    client = client_for(officer_a)
+    response = client.post(reverse("accounts:leader-accounts"))
+    assert response.status_code == 200
+    (line,) = response.context["made"]
+    user = User.objects.get(username=f"tt-{team_a.hamlet.code}")
+    assert line.user == user and user.name == "Ma Văn Tuấn" and user.role == "team_leader"
+    assert user.scope_unit == team_a.hamlet and user.must_change_password
+    assert user.check_password(line.code) and user.created_by == officer_a
+    assert team_a.members.get(name="Ma Văn Tuấn").user == user
+    assert AuditEvent.objects.filter(action="account", detail__contains=user.username).exists()
+    # The sheet lists each code once, with the line saying to change it; the PDF comes along.
+    text = response.content.decode()
+    shown = f"<span>{line.code[:5]}</span><span>{line.code[5:]}</span>"
+    assert text.count(shown) == 1 and "Change at first sign-in" in text
+    assert response.context["pdf_data"].startswith("JVBER")  # "%PDF" in base64
+
+    again = client.post(reverse("accounts:leader-accounts"))
+    assert again.context["made"] == []
+    assert User.objects.filter(role="team_leader").count() == 2  # namon and the new one
+
+
+def test_a_username_taken_by_another_account_gets_a_number(officer_a, rosters):
+    from accounts.services import leader_accounts_create
+
+    team_a = rosters[0]
+    user_create(
+        actor=None,
+        username=f"tt-{team_a.hamlet.code}",
+        role="team_leader",
+        scope_unit=team_a.hamlet,
+        password=PASSWORD,
+    )
+    (line,) = leader_accounts_create(actor=officer_a, teams=[team_a])
+    assert line.user.username == f"tt-{team_a.hamlet.code}-2"
+
+
+def test_an_officer_cannot_make_accounts_for_teams_outside_their_area(officer_a, rosters):
+    from django.core.exceptions import ValidationError
+
+    from accounts.services import leader_accounts_create
+
+    with pytest.raises(ValidationError):
+        leader_accounts_create(actor=officer_a, teams=[rosters[2]])
+    assert rosters[2].members.get().user is None
+
+
+def test_a_bulk_made_leader_must_change_the_code_at_first_sign_in(
+    client, client_for, officer_a, rosters
+):
+    (line,) = client_for(officer_a).post(reverse("accounts:leader-accounts")).context["made"]
+    client.logout()
+    signed_in = client.post(
+        reverse("account_login"), {"login": line.user.username, "password": line.code}
+    )
+    assert client.get(signed_in["Location"])["Location"] == reverse("account_change_password")
+
+
+def test_the_accounts_list_links_to_the_bulk_page_for_officers(client_for, officer_a):
+    text = client_for(officer_a).get(reverse("accounts:user-list")).content.decode()
+    assert reverse("accounts:leader-accounts") in text
