@@ -198,6 +198,18 @@ class HouseholdImporter:
     policy = staticmethod(policies.can_manage_registry)
     title = gettext_lazy("Households and citizens")
     person_fields = ("name", "head_name")  # the citizen of the row, else its household's head
+    # The template's example row ("commune" and "hamlet" come from the officer's own area).
+    example = {
+        "head_name": "Nguyễn Văn An",
+        "address": "Số 1",
+        "member_count": 4,
+        "smartphone_count": 2,
+        "consent": "05/03/2026",
+        "name": "Nguyễn Văn An",
+        "birth_year": 1980,
+        "sex": "Nam",
+        "phone": "0912345678",
+    }
     fields = FIELDS
     required = REQUIRED
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import io
 
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -76,6 +80,40 @@ def batch_error_workbook(*, batch: ImportBatch) -> bytes:
     headers = [*plan.headers, _("Error")]
     rows = [[*row.cells, row.reason] for row in plan.errors]
     return xlsx_bytes(headers, rows, sheet_title=_("Errors"))
+
+
+def template_workbook(*, importer, hamlet=None) -> bytes:
+    """An empty list to fill in: an instructions line, the headers the importer reads (its
+    usual wording; * marks the required ones) and one example row, placed in ``hamlet`` (one
+    of the officer's own) so that the example imports as it is."""
+    place = {"hamlet": hamlet.name, "commune": hamlet.parent.name} if hamlet is not None else {}
+    example = {**place, **getattr(importer, "example", {})}
+    names = list(importer.fields)
+    headers = [
+        importer.fields[name][0] + (" *" if name in importer.required else "") for name in names
+    ]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = str(importer.title)[:31]
+    sheet.append(
+        [
+            _(
+                "%(title)s: one row per person under the header. Columns marked * are required. "
+                "Replace the example row with your own; keep the header."
+            )
+            % {"title": importer.title}
+        ]
+    )
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    sheet.append(headers)
+    sheet.append([example.get(name, "") for name in names])
+    for column, header in enumerate(headers, start=1):
+        letter = get_column_letter(column)
+        sheet.column_dimensions[letter].width = max(14, len(header) + 4)
+        sheet.cell(row=2, column=column).font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # Uploaded files hold personal data (names, phones, citizen ID numbers): keep them only as long

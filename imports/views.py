@@ -75,6 +75,30 @@ def upload(request, kind: str):
     )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def template(request, kind: str):
+    """The list to fill in, as the importer reads it, with one example row."""
+    importer = get_importer_class(kind)
+    _require_importer(request.user, importer)
+    hamlet = (
+        AdministrativeUnit.objects.for_user(request.user)
+        .current()
+        .filter(level=Level.HAMLET)
+        .select_related("parent")
+        .order_by("path")
+        .first()
+    )
+    content = services.template_workbook(importer=importer, hamlet=hamlet)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"mau-{kind}.xlsx"
+    )
+    return response
+
+
 def _get_batch(request, pk: int) -> ImportBatch:
     return get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
 
@@ -157,10 +181,7 @@ def error_workbook(request, pk: int):
         messages.error(request, str(exc))
         return redirect("imports:upload", kind=batch.kind)
     stem = batch.filename.rsplit(".", 1)[0]
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{stem}-loi.xlsx"
     )

@@ -203,6 +203,14 @@ class RosterImporter:
     title = gettext_lazy("Teams and members")
     fields = FIELDS
     required = REQUIRED
+    # The template's example row ("commune" and "hamlet" come from the officer's own area).
+    example = {
+        "name": "Nguyễn Văn An",
+        "phone": "0912345678",
+        "role": "Thành viên",
+        "affiliation": "Đoàn Thanh niên",
+        "joined_on": "05/03/2026",
+    }
 
     def plan(self, table: Table) -> Plan:
         plan = Plan(headers=table.headers)

@@ -51,6 +51,14 @@ class AttendanceImporter:
     title = gettext_lazy("Course attendance")
     fields = FIELDS
     required = REQUIRED
+    # The template's example row ("commune" comes from the officer's own area).
+    example = {
+        "name": "Nguyễn Văn An",
+        "phone": "0912345678",
+        "workplace": "Trưởng thôn",
+        "session_date": "05/03/2026",
+        "completed": "Đạt",
+    }
 
     def __init__(self, *, user, unit: AdministrativeUnit, course: int) -> None:
         self.user = user
