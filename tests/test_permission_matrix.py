@@ -141,6 +141,7 @@ EXPECTED: dict[str, str] = {
     "imports:errors": "anon:login,login leader:404,404 off_a:go,404 off_b:404,go prov:404,404 admin:404,404",
     "imports:preview": "anon:login,login leader:404,404 off_a:go,404 off_b:404,go prov:404,404 admin:404,404",
     "imports:upload": "anon:login leader:403 off_a:ok off_b:ok prov:403 admin:ok",
+    "imports:template": "anon:login leader:403 off_a:ok off_b:ok prov:403 admin:ok",
     "mfa_activate_totp": "anon:login leader:go off_a:go off_b:go prov:go admin:go",
     "mfa_authenticate": "anon:login leader:go off_a:go off_b:go prov:go admin:go",
     "mfa_deactivate_totp": "anon:login leader:404 off_a:404 off_b:404 prov:go admin:go",
@@ -392,7 +393,7 @@ FIXED_KWARGS = {
     "uidb36": "0",
     "code": "en",
 }
-IMPORT_KINDS = {"imports:upload": {"kind": "roster"}}
+IMPORT_KINDS = {"imports:upload": {"kind": "roster"}, "imports:template": {"kind": "roster"}}
 
 
 def _url(name: str, pattern: URLPattern, target) -> str:
