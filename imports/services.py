@@ -6,12 +6,12 @@ import datetime
 import io
 
 import openpyxl
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from core.exports import xlsx_bytes
 from core.imports import Plan, describe, read_for_import

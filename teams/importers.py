@@ -223,6 +223,7 @@ class RosterImporter:
         seen: dict[tuple, int] = {}
         new_teams: set[str] = set()
         leaders_in_file: dict[object, int] = {}
+        leader_changes: list[str] = []
         for row in table.rows:
             item = PlanRow(number=row.number, cells=row.cells)
             plan.rows.append(item)
@@ -290,7 +291,10 @@ class RosterImporter:
                 item.action = Action.CREATE
                 continue
             self._match_member(item, team, data)
+            if data.get("replaces_leader_id") and item.action != Action.ERROR:
+                leader_changes.append(f"{place}: {item.changes[0]}")
         plan.notes = [_("New team in: %(name)s") % {"name": n} for n in sorted(new_teams)]
+        plan.notes += leader_changes
         return plan
 
     def _match_member(self, item: PlanRow, team: Team, data: dict) -> None:
@@ -303,25 +307,40 @@ class RosterImporter:
         if data["role"] == MemberRole.LEADER:
             leader = next((m for m in current if m.role == MemberRole.LEADER), None)
             if leader is not None and leader is not member:
-                item.fail(
-                    "",
-                    _("the team already has a leader (%(name)s); change their role first")
-                    % {"name": leader.name},
+                # The file names a new leader: on confirm the one in office becomes a member.
+                item.data["replaces_leader_id"] = leader.pk
+                item.changes.append(
+                    _("%(new)s becomes the team leader; %(old)s becomes a member")
+                    % {"new": data["name"], "old": leader.name}
                 )
-                return
         if member is None:
             item.action = Action.CREATE
             return
         item.data["member_id"] = member.pk
-        changes = []
+        changes = item.changes
         if data["phone"] and data["phone"] != member.phone:
             changes.append(_("phone"))
-        if data["role"] != member.role:
+        if data["role"] != member.role and not data.get("replaces_leader_id"):
             changes.append(_("role"))
         if data["affiliation"] != member.affiliation and data["affiliation"] != Affiliation.OTHER:
             changes.append(_("affiliation"))
         item.action = Action.UPDATE if changes else Action.UNCHANGED
         item.changes = changes
+
+    @staticmethod
+    def _step_down(member_id: int) -> None:
+        """The leader the file replaces stays in the team as a member (unless already so)."""
+        member = TeamMember.objects.get(pk=member_id)
+        if member.role != MemberRole.LEADER or not member.is_current:
+            return
+        services.member_update(
+            member=member,
+            name=member.name,
+            phone=member.phone,
+            role=MemberRole.MEMBER,
+            affiliation=member.affiliation,
+            listed_publicly=member.listed_publicly,
+        )
 
     @transaction.atomic
     def apply(self, plan: Plan) -> dict[str, int]:
@@ -340,6 +359,8 @@ class RosterImporter:
                     decision_date=d["decision_date"],
                 )
                 created["teams"] += 1
+            if d.get("replaces_leader_id"):
+                self._step_down(d["replaces_leader_id"])
             if d.get("member_id"):
                 member = TeamMember.objects.get(pk=d["member_id"])
                 services.member_update(
