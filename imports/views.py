@@ -122,6 +122,16 @@ def preview(request, pk: int):
         messages.error(request, str(exc))
         return redirect("imports:upload", kind=batch.kind)
     counts = plan.counts
+    applied = batch.status == BatchStatus.APPLIED
+    if applied:
+        # What the confirmation did, as its message said: planning again now would call the
+        # rows it added "already up to date".
+        counts = {
+            "create": batch.result.get("created", 0),
+            "update": batch.result.get("updated", 0),
+            "unchanged": batch.result.get("unchanged", 0),
+            "error": batch.result.get("errors", 0),
+        }
     return render(
         request,
         "imports/preview.html",
@@ -134,7 +144,7 @@ def preview(request, pk: int):
             "n_update": counts.get("update", 0),
             "n_unchanged": counts.get("unchanged", 0),
             "n_error": counts.get("error", 0),
-            "applied": batch.status == BatchStatus.APPLIED,
+            "applied": applied,
             "labels": ACTION_LABELS,
         },
     )

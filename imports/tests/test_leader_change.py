@@ -66,3 +66,25 @@ def test_two_leaders_for_one_team_in_a_file_are_still_refused(client_for, office
         client_for(officer_a), "roster", workbook(HEADERS, rows), tree.district_a
     )
     assert [row.action for row in preview.context["plan"].rows] == ["create", "error"]
+
+
+def test_the_result_page_says_what_the_confirmation_did(client_for, officer_a, tree, team):
+    rows = [
+        [1, CHO_CHU, TRUNG_KIEN, "Lưu Văn Bình", "0912345678", "Tổ trưởng"],  # already there
+        [2, CHO_CHU, TRUNG_KIEN, "Hoàng Văn Đức", "0912000111", "Thành viên"],
+        [3, CHO_CHU, TRUNG_KIEN, "Đinh Văn Hải", "0912000222", "Thành viên"],
+        [4, CHO_CHU, TRUNG_KIEN, "Lò Văn Sáng", "09123", "Thành viên"],
+    ]
+    client = client_for(officer_a)
+    _preview, batch = plan_of(client, "roster", workbook(HEADERS, rows), tree.district_a)
+    result = client.post(reverse("imports:confirm", args=[batch.pk]), follow=True)
+    (banner,) = [str(m) for m in result.context["messages"]]
+    with translation.override("vi"):
+        expected = translation.gettext(
+            "Import done: %(new)d new, %(updated)d updated, %(errors)d rows with errors not "
+            "imported."
+        ) % {"new": 2, "updated": 0, "errors": 1}
+    assert banner == expected
+    context = result.context
+    assert (context["n_create"], context["n_update"], context["n_unchanged"]) == (2, 0, 1)
+    assert context["n_error"] == 1
