@@ -35,6 +35,12 @@ CREATABLE_ROLES = {
 }
 
 
+class LockReason(models.TextChoices):
+    """Why an account was locked by the portal itself (an officer's lock has none)."""
+
+    LEFT_TEAM = "left_team", _("they left the team")
+
+
 class UserQuerySet(UnitScopedQuerySet):
     unit_lookup = "scope_unit"
 
@@ -76,6 +82,12 @@ class User(AbstractUser):
     # Set when an officer resets the password to a one-time code (or creates the account
     # with one): every page sends the account to change it until it does.
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # When the account was last locked, and why when the portal did it (the daily job locks
+    # the accounts of members who left their team): the accounts list tells the officer.
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    locked_reason = models.CharField(
+        _("locked because"), max_length=20, choices=LockReason, blank=True
+    )
 
     objects: ClassVar[PortalUserManager] = PortalUserManager()
 

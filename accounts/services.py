@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from areas.models import AdministrativeUnit, Level
+from audit.models import Action
+from audit.services import audit_record
 from core.text import clean_text, fold
 from teams.models import MemberRole, Team
 
 from . import policies
-from .models import SCOPE_LEVELS, Role, User
+from .models import SCOPE_LEVELS, LockReason, Role, User
 
 
 def _validate_scope(*, role: str, scope_unit: AdministrativeUnit | None) -> None:
@@ -145,9 +147,15 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     if actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     _check_actor_may_manage(actor=actor, role=user.role, scope_unit=user.scope_unit)
+    return _user_lock(user=user, active=active)
+
+
+def _user_lock(*, user: User, active: bool, reason: str = "") -> User:
     with transaction.atomic():
         user.is_active = active
-        user.save(update_fields=["is_active"])
+        user.locked_at = None if active else timezone.now()
+        user.locked_reason = "" if active else reason
+        user.save(update_fields=["is_active", "locked_at", "locked_reason"])
         if not active:
             user_tokens_end(user=user)
     return user
@@ -228,3 +236,28 @@ def leader_accounts_create(*, actor: User | None, teams) -> list[LeaderAccount]:
             leader.save(update_fields=["user", "updated_at"])
             made.append(LeaderAccount(team=team, leader_name=leader.name, user=user, code=code))
     return made
+
+
+def former_members_accounts_lock(*, today: datetime.date | None = None) -> int:
+    """The daily job: lock the active accounts of people who left their team (a ``left_on``
+    before today) and serve in no team now; their tokens end and the account says why.
+    Returns how many were locked."""
+    today = today or timezone.localdate()
+    accounts = (
+        User.objects.filter(is_active=True, is_superuser=False)
+        .filter(team_memberships__left_on__lt=today)
+        .exclude(team_memberships__left_on__isnull=True)
+        .distinct()
+    )
+    locked = 0
+    for user in accounts.iterator():
+        _user_lock(user=user, active=False, reason=LockReason.LEFT_TEAM)
+        audit_record(
+            action=Action.ACCOUNT,
+            route="accounts.lock_former_members",
+            object_type="user",
+            object_id=user.pk,
+            detail=f"locked automatically, left the team: {user.username}",
+        )
+        locked += 1
+    return locked

@@ -183,6 +183,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "rollup": {"task": "dashboards.rollup", "schedule": 5 * 60},
     # Tasks kept in the database while the broker was down.
     "flush-outbox": {"task": "core.flush_outbox", "schedule": 60},
+    # Accounts of members who left their team are locked (accounts.tasks), once a day.
+    "lock-former-members": {"task": "accounts.lock_former_members", "schedule": 24 * 60 * 60},
 }
 
 # --- Accounts (custom user, allauth: username or e-mail login, no open sign-up).

@@ -119,7 +119,7 @@ def test_the_code_signs_in_and_the_next_page_is_the_change_password_page(
     for elsewhere in ("citizens:household-list", "dashboards:home", "accounts:user-list"):
         assert client.get(reverse(elsewhere))["Location"] == reverse("account_change_password")
     page = client.get(reverse("account_change_password"))
-    assert page.status_code == 200 and b"one-time code" in page.content
+    assert page.status_code == 200 and b"one-time-notice" in page.content
 
     changed = client.post(
         reverse("account_change_password"),
@@ -154,7 +154,7 @@ def test_the_api_refuses_an_account_that_must_change_its_code_with_a_clear_messa
     assert by_token.status_code == 403
     assert by_token.json()["code"] == "password_change_required"
     by_session = client_for(leader_a).get(reverse("api:household-list"))
-    assert by_session.status_code == 403 and "one-time code" in by_session.json()["detail"]
+    assert by_session.status_code == 403 and by_session.json()["detail"]
 
 
 def test_an_officer_of_another_area_cannot_reset_the_password(client_for, officer_b, leader_a):
@@ -241,7 +241,7 @@ def test_bulk_accounts_are_made_for_the_teams_without_one_and_a_second_run_makes
     # The sheet lists each code once, with the line saying to change it; the PDF comes along.
     text = response.content.decode()
     shown = f"<span>{line.code[:5]}</span><span>{line.code[5:]}</span>"
-    assert text.count(shown) == 1 and "Change at first sign-in" in text
+    assert text.count(shown) == 1 and text.count('class="change-note"') == 1
     assert response.context["pdf_data"].startswith("JVBER")  # "%PDF" in base64
 
     again = client.post(reverse("accounts:leader-accounts"))
@@ -288,3 +288,78 @@ def test_a_bulk_made_leader_must_change_the_code_at_first_sign_in(
 def test_the_accounts_list_links_to_the_bulk_page_for_officers(client_for, officer_a):
     text = client_for(officer_a).get(reverse("accounts:user-list")).content.decode()
     assert reverse("accounts:leader-accounts") in text
+
+
+# --- The daily job locks the accounts of members who left --------------------------------------
+
+
+def test_the_daily_job_locks_the_account_of_a_member_who_left_and_keeps_the_note(
+    client_for, officer_a, leader_a, tree
+):
+    import datetime
+
+    from accounts.tasks import lock_former_members
+    from teams.models import MemberRole
+    from teams.services import member_add, member_retire, team_create
+
+    team = team_create(hamlet=tree.hamlet_a)
+    joined = datetime.date(2025, 1, 1)
+    left = member_add(team=team, name="Lưu Văn Bình", user=leader_a, joined_on=joined)
+    member_retire(member=left, left_on=datetime.date(2026, 1, 31))
+    stays = user_create(
+        actor=None,
+        username="conlai",
+        role="team_leader",
+        scope_unit=tree.hamlet_a,
+        password=PASSWORD,
+    )
+    member_add(team=team, name="Người Ở Lại", role=MemberRole.LEADER, user=stays, joined_on=joined)
+    # Left one team, serves in another now: stays open.
+    moved = user_create(
+        actor=None,
+        username="chuyento",
+        role="team_leader",
+        scope_unit=tree.hamlet_a,
+        password=PASSWORD,
+    )
+    old_seat = member_add(team=team, name="Người Chuyển", user=moved, joined_on=joined)
+    member_retire(member=old_seat, left_on=datetime.date(2026, 1, 31))
+    member_add(
+        team=team_create(hamlet=tree.hamlet_b), name="Người Chuyển", user=moved, joined_on=joined
+    )
+    Token.objects.create(user=leader_a)
+
+    assert lock_former_members() == 1
+
+    leader_a.refresh_from_db()
+    assert not leader_a.is_active and leader_a.locked_reason == "left_team"
+    assert leader_a.locked_at is not None and not Token.objects.filter(user=leader_a).exists()
+    assert User.objects.get(username="conlai").is_active
+    assert User.objects.get(username="chuyento").is_active
+    assert AuditEvent.objects.filter(detail__contains="trungkien", action="account").exists()
+    assert lock_former_members() == 0  # already locked
+
+    text = client_for(officer_a).get(reverse("accounts:user-list")).content.decode()
+    from django.utils import timezone
+
+    day = timezone.localtime(leader_a.locked_at).strftime("%d/%m/%Y")
+    note = text[text.index('class="lock-note"') :]
+    assert day in note[: note.index("</small>")]
+
+
+def test_reactivating_clears_the_lock_note(officer_a, leader_a):
+    from accounts.services import user_set_active
+
+    User.objects.filter(pk=leader_a.pk).update(is_active=False, locked_reason="left_team")
+    leader_a.refresh_from_db()
+    user_set_active(actor=officer_a, user=leader_a, active=True)
+    leader_a.refresh_from_db()
+    assert leader_a.is_active and leader_a.locked_reason == "" and leader_a.locked_at is None
+
+
+def test_the_job_runs_daily_from_the_beat_schedule(settings):
+    from thainguyen_portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["lock-former-members"]
+    assert entry["task"] == "accounts.lock_former_members" and entry["schedule"] == 86400
+    assert "accounts.lock_former_members" in app.tasks
