@@ -34,8 +34,11 @@ class UploadForm(ServiceForm):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (%(size).1f MB); the limit is 5 MB.")
-                % {"size": upload.size / 1024 / 1024}
-            )
+            raise forms.ValidationError(too_large_message(upload.size), code="too_large")
         return upload
+
+
+def too_large_message(size: int) -> str:
+    return _("The file is too large (%(size).1f MB); the limit is 5 MB.") % {
+        "size": size / 1024 / 1024
+    }

@@ -17,15 +17,27 @@ from core.imports import ACTION_LABELS
 from core.sheets import SheetError
 
 from . import services
-from .forms import UploadForm
+from .forms import UploadForm, too_large_message
 from .models import BatchStatus, ImportBatch
 from .registry import get_importer_class
+from .services import MAX_UPLOAD_BYTES
 
 
 def _require_importer(user, importer) -> None:
     """Each importer names who may run it (``policy``, a predicate of accounts.policies)."""
     if not importer.policy(user):
         raise PermissionDenied
+
+
+# A request may carry the file and, beside it, the form's boundaries and other fields.
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
+
+
+def _declared_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _units(user):
@@ -44,7 +56,13 @@ def upload(request, kind: str):
     options = (
         importer.options_from_request(request) if hasattr(importer, "options_from_request") else {}
     )
-    form = UploadForm(request.POST or None, request.FILES or None, units=_units(request.user))
+    refusal, status = "", 200
+    if request.method == "POST" and _declared_size(request) > MAX_REQUEST_BYTES:
+        # Refused on what the request says it carries, before its body is read.
+        refusal, status = str(too_large_message(_declared_size(request))), 413
+        form = UploadForm(units=_units(request.user))
+    else:
+        form = UploadForm(request.POST or None, request.FILES or None, units=_units(request.user))
 
     def upload_batch(*, file, unit):
         return services.batch_create(
@@ -52,17 +70,21 @@ def upload(request, kind: str):
             kind=kind,
             unit=unit,
             filename=file.name,
-            data=file.read(),
+            data=file.read(MAX_UPLOAD_BYTES + 1),  # a capped read: the size is checked again
             options=options,
         )
 
-    if request.method == "POST" and (batch := form.submit(upload_batch)):
-        return redirect("imports:preview", pk=batch.pk)
+    if request.method == "POST" and not refusal:
+        if batch := form.submit(upload_batch):
+            return redirect("imports:preview", pk=batch.pk)
+        too_large = any(e.code == "too_large" for e in form.errors.as_data().get("file", []))
+        status = 413 if too_large else 400
     recent = ImportBatch.objects.for_user(request.user).filter(kind=kind).defer("data")[:5]
     return render(
         request,
         "imports/upload.html",
         {
+            "refusal": refusal,
             "form": form,
             "title": importer.title,
             "columns": [
@@ -72,6 +94,7 @@ def upload(request, kind: str):
             "recent": recent,
             "query": request.GET.urlencode(),
         },
+        status=status,
     )
 
 
@@ -121,7 +144,7 @@ def preview(request, pk: int):
     except SheetError as exc:
         messages.error(request, str(exc))
         return redirect("imports:upload", kind=batch.kind)
-    counts = plan.counts
+    counts: dict[str, int] = dict(plan.counts)
     applied = batch.status == BatchStatus.APPLIED
     if applied:
         # What the confirmation did, as its message said: planning again now would call the

@@ -266,7 +266,7 @@ def test_unreadable_files_get_a_clear_message_and_store_nothing(
     client_for, officer_a, tree, name, content, message
 ):
     response = upload(client_for(officer_a), content, tree.district_a, name=name)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert not ImportBatch.objects.exists()
 
