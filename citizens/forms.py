@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ListFilters, ServiceForm, VersionedForm, unit_choice_field
+from core.forms import ListFilters, ServiceForm, VersionedForm, WholeNumberField, unit_choice_field
 
 from .models import Sex, VisitKind
 from .services.visits import MAX_NOTES, MAX_REASON
@@ -40,8 +40,8 @@ class HouseholdForm(VersionedForm):
         required=False,
         help_text=_("For example: Số 12, đường Trung Kiên."),
     )
-    member_count = forms.IntegerField(label=_("Members"), initial=1, widget=NumberInput())
-    smartphone_count = forms.IntegerField(
+    member_count = WholeNumberField(label=_("Members"), initial=1, widget=NumberInput())
+    smartphone_count = WholeNumberField(
         label=_("Smartphones in the household"), initial=0, widget=NumberInput()
     )
     consent_on = forms.DateField(
@@ -58,7 +58,7 @@ class HouseholdForm(VersionedForm):
 
 class CitizenForm(VersionedForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    birth_year = forms.IntegerField(
+    birth_year = WholeNumberField(
         label=_("Year of birth"), required=False, widget=NumberInput(placeholder="1985")
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)

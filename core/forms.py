@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 T = TypeVar("T")
 
@@ -129,3 +130,13 @@ class VersionedForm(ServiceForm):
             data[self.add_prefix("opened_at")] = self._current.isoformat()
             self.data = data
         return result
+
+
+class WholeNumberField(forms.IntegerField):
+    """A count typed on a keypad: the message says what to type, not "Enter a whole number"."""
+
+    default_error_messages = {
+        "invalid": _("Type a number in digits, for example 3."),
+        "min_value": _("The number cannot be below %(limit_value)s."),
+        "max_value": _("The number cannot be above %(limit_value)s."),
+    }

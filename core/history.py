@@ -42,14 +42,15 @@ def changes(records, *, labels: dict[str, str] | None = None, limit: int = 50) -
         by_object[version.id] = version
         fields = []
         if previous is not None and version.history_type == "~":
-            delta = version.diff_against(previous)
-            for change in delta.changes:
-                field = version.instance_type._meta.get_field(change.field)
+            for field in _tracked_fields(version):
+                old, new = getattr(previous, field.attname), getattr(version, field.attname)
+                if old == new:
+                    continue
                 fields.append(
                     {
-                        "label": (labels or {}).get(change.field, str(field.verbose_name)),
-                        "old": _display(version, change.field, change.old),
-                        "new": _display(version, change.field, change.new),
+                        "label": (labels or {}).get(field.name, str(field.verbose_name)),
+                        "old": _display(field, old),
+                        "new": _display(field, new),
                     }
                 )
             if not fields:
@@ -61,7 +62,7 @@ def changes(records, *, labels: dict[str, str] | None = None, limit: int = 50) -
                 "kind": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[
                     version.history_type
                 ],
-                "what": str(version.instance),
+                "what": _name(version),
                 "fields": fields,
             }
         )
@@ -69,9 +70,30 @@ def changes(records, *, labels: dict[str, str] | None = None, limit: int = 50) -
     return found[:limit]
 
 
-def _display(version, field_name: str, value) -> str:
-    field = version.instance_type._meta.get_field(field_name)
-    if field_name == "phone":  # masked, as every list shows phones
+def _name(version) -> str:
+    """What the record is called, from the version itself (no query)."""
+    for attribute in ("head_name", "full_name", "name"):
+        value = getattr(version, attribute, None)
+        if value:
+            return str(value)
+    return f"#{version.id}"
+
+
+def _tracked_fields(version) -> list:
+    """The record's own fields the history keeps (no history_*, no automatic timestamps)."""
+    model = version.instance_type
+    kept = {f.attname for f in version._meta.concrete_fields}
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname in kept and f.name not in ("id", "updated_at", "created_at")
+    ]
+
+
+def _display(field, value) -> str:
+    """A value as a person reads it: choices by their label, days as dd/mm/yyyy, phones
+    masked; another record by its id (reading it would cost a query per change)."""
+    if field.name == "phone":  # masked, as every list shows phones
         return mask_phone(value) if value else "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value)) if value not in (None, "") else "—"

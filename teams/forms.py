@@ -56,8 +56,13 @@ class MemberForm(VersionedForm):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    role = forms.ChoiceField(label=_("Role in the team"), choices=MemberRole.choices)
-    affiliation = forms.ChoiceField(label=_("Affiliation"), choices=Affiliation.choices)
+    # Empty until chosen: a form that defaults to "Leader" makes leaders by mistake.
+    role = forms.ChoiceField(
+        label=_("Role in the team"), choices=[("", _("— choose —")), *MemberRole.choices]
+    )
+    affiliation = forms.ChoiceField(
+        label=_("Affiliation"), choices=[("", _("— choose —")), *Affiliation.choices]
+    )
     joined_on = forms.DateField(
         label=_("Joined on"), initial=timezone.localdate, widget=DateInput()
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import AdministrativeUnit, Level
+from core.dates import check_past_day
 from core.history import refuse_if_changed
 from core.phones import clean_phone
 from core.text import clean_text, fold
@@ -32,6 +33,7 @@ def team_create(
         raise ValidationError({"hamlet": _("A team serves a hamlet or residential group.")})
     if not hamlet.is_current:
         raise ValidationError({"hamlet": _("This hamlet is no longer in force.")})
+    check_past_day(decision_date, field="decision_date")
     existing = Team.objects.active().filter(hamlet=hamlet).first()
     if existing is not None:
         raise ValidationError(
@@ -67,6 +69,7 @@ def team_update(
 ) -> Team:
     """``opened_at``: the version the form showed; a later change refuses the save."""
     refuse_if_changed(team, opened_at)
+    check_past_day(decision_date, field="decision_date")
     team.name = clean_text(name) or default_team_name(team.hamlet)
     team.decision_number = clean_text(decision_number)
     team.decision_date = decision_date
@@ -82,8 +85,7 @@ def team_dissolve(*, team: Team, dissolved_on: datetime.date) -> Team:
     """Dissolve a team: its current members leave that day; its history stays."""
     if not team.is_active:
         raise ValidationError(_("This team is already dissolved."))
-    if dissolved_on > timezone.localdate():
-        raise ValidationError({"dissolved_on": _("The date cannot be in the future.")})
+    check_past_day(dissolved_on, field="dissolved_on")
     if team.decision_date and dissolved_on < team.decision_date:
         raise ValidationError(
             {"dissolved_on": _("The team cannot be dissolved before it was founded.")}
@@ -126,6 +128,7 @@ def member_add(
 ) -> TeamMember:
     if not team.is_active:
         raise ValidationError(_("Members cannot be added to a dissolved team."))
+    check_past_day(joined_on, field="joined_on")
     member = TeamMember(
         team=team,
         name=clean_text(name),
@@ -176,6 +179,7 @@ def member_update(
             )
         )
     refuse_if_changed(member, opened_at)
+    check_past_day(joined_on, field="joined_on")
     member.name = clean_text(name)
     member.search_key = fold(member.name)
     member.phone = clean_phone(phone)
@@ -196,8 +200,7 @@ def member_retire(*, member: TeamMember, left_on: datetime.date) -> TeamMember:
         raise ValidationError(_("This member has already left the team."))
     if left_on < member.joined_on:
         raise ValidationError({"left_on": _("A member cannot leave before joining.")})
-    if left_on > timezone.localdate():
-        raise ValidationError({"left_on": _("The date cannot be in the future.")})
+    check_past_day(left_on, field="left_on")
     member.left_on = left_on
     member.full_clean()
     member.save(update_fields=["left_on", "updated_at"])

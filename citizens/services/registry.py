@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import AdministrativeUnit, Level
+from core.dates import check_past_day
 from core.history import refuse_if_changed
 from core.phones import clean_phone
 from core.text import clean_text, fold
@@ -75,8 +76,7 @@ def _check_counts(member_count: int, smartphone_count: int) -> None:
 
 
 def _check_consent_date(consent_on: datetime.date | None) -> None:
-    if consent_on and consent_on > timezone.localdate():
-        raise ValidationError({"consent_on": _("The date cannot be in the future.")})
+    check_past_day(consent_on, field="consent_on")
 
 
 def _check_consent_given(household: Household) -> None:
