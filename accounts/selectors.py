@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from areas.models import AdministrativeUnit
 from core.text import fold
-from teams.models import MemberRole, Team, TeamMember
 
 from . import policies
 from .models import SCOPE_LEVELS, User
@@ -38,23 +37,4 @@ def assignable_units(*, user: User) -> QuerySet[AdministrativeUnit]:
         .filter(level__in=levels)
         .select_related("parent")
         .order_by("path")
-    )
-
-
-def teams_without_leader_account(*, user: User) -> QuerySet[Team]:
-    """Active teams of current hamlets in the user's area whose current leader (on the
-    roster) has no account yet, each with ``current_leaders`` (the one leader) prefetched."""
-    leaders = TeamMember.objects.current().filter(role=MemberRole.LEADER)
-    return (
-        Team.objects.for_user(user)
-        .active()
-        .filter(hamlet__valid_to__isnull=True)
-        .filter(
-            members__role=MemberRole.LEADER,
-            members__left_on__isnull=True,
-            members__user__isnull=True,
-        )
-        .select_related("hamlet__parent")
-        .prefetch_related(Prefetch("members", queryset=leaders, to_attr="current_leaders"))
-        .order_by("hamlet__path", "pk")
     )

@@ -39,7 +39,7 @@ PERSONAL_ROUTES = {
     "accounts:user-list": "user",
     "accounts:user-set-active": "user",
     "accounts:user-password-reset": "user",
-    "accounts:leader-accounts": "member",
+    "teams:leader-accounts": "member",
     "api:member-list": "member",
     "api:member-detail": "member",
     "api:household-list": "household",

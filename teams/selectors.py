@@ -230,3 +230,22 @@ def team_changes(*, team: Team, limit: int = 30) -> list[dict]:
         TeamMember.history.filter(team_id=team.pk).select_related("history_user")
     )
     return changes(records, limit=limit)
+
+
+def teams_without_leader_account(*, user) -> QuerySet[Team]:
+    """Active teams of current hamlets in the user's area whose current leader (on the
+    roster) has no account yet, each with ``current_leaders`` (the one leader) prefetched."""
+    leaders = TeamMember.objects.current().filter(role=MemberRole.LEADER)
+    return (
+        Team.objects.for_user(user)
+        .active()
+        .filter(hamlet__valid_to__isnull=True)
+        .filter(
+            members__role=MemberRole.LEADER,
+            members__left_on__isnull=True,
+            members__user__isnull=True,
+        )
+        .select_related("hamlet__parent")
+        .prefetch_related(Prefetch("members", queryset=leaders, to_attr="current_leaders"))
+        .order_by("hamlet__path", "pk")
+    )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import itertools
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
+from accounts.services import one_time_code, user_create
 from areas.models import AdministrativeUnit, Level
 from core.dates import check_past_day
 from core.history import refuse_if_changed
@@ -246,3 +251,57 @@ def members_bulk_add(*, members: list[dict]) -> int:
         rows.append(member)
     TeamMember.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+# --- team leaders' accounts, from the rosters ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeaderAccount:
+    """One line of the sheet an officer prints: the code exists only here, never stored."""
+
+    team: Team
+    leader_name: str
+    user: User
+    code: str
+
+
+def _free_username(base: str) -> str:
+    taken = set(User.objects.filter(username__istartswith=base).values_list("username", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in taken)
+
+
+def leader_accounts_create(*, actor: User | None, teams) -> list[LeaderAccount]:
+    """An account for the current leader of each team that has none (the roster says who):
+    a team leader of the team's hamlet, named as the roster names them, ``tt-<hamlet code>``,
+    signing in first with a one-time code they must change. Teams whose leader already has
+    an account (or that have no current leader) are skipped, so running it again is safe."""
+    made = []
+    with transaction.atomic():
+        for team in teams:
+            leader = (
+                team.members.current()
+                .filter(role=MemberRole.LEADER)
+                .select_for_update()
+                .select_related("team__hamlet")
+                .first()
+            )
+            if leader is None or leader.user_id is not None or not team.is_active:
+                continue
+            hamlet = leader.team.hamlet
+            code = one_time_code()
+            user = user_create(
+                actor=actor,
+                username=_free_username(f"tt-{slugify(hamlet.code)}"),
+                role=Role.TEAM_LEADER,
+                scope_unit=hamlet,
+                password=code,
+                name=leader.name,
+                must_change_password=True,
+            )
+            leader.user = user
+            leader.save(update_fields=["user", "updated_at"])
+            made.append(LeaderAccount(team=team, leader_name=leader.name, user=user, code=code))
+    return made

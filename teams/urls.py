@@ -7,6 +7,7 @@ app_name = "teams"
 urlpatterns = [
     path("", views.team_list, name="team-list"),
     path("new/", views.team_create, name="team-create"),
+    path("leader-accounts/", views.leader_accounts, name="leader-accounts"),
     path("<int:pk>/", views.team_detail, name="team-detail"),
     path("<int:pk>/edit/", views.team_edit, name="team-edit"),
     path("<int:pk>/dissolve/", views.team_dissolve, name="team-dissolve"),

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import policies
 from areas import selectors as area_selectors
 from areas.models import AdministrativeUnit, Level
+from audit.models import Action
+from audit.services import audit_record
 from core.exports import Column, export_columns, wants_export
+from core.forms import attempt
 from core.pagination import paginate, query_without_page
 from core.search import search_text
 
@@ -292,3 +300,52 @@ def directory(request):
             "page_query": query_without_page(request),
         },
     )
+
+
+# Teams given accounts per run: one sheet to print (and one PDF to build) stays small.
+LEADER_ACCOUNTS_PER_RUN = 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leader_accounts(request):
+    """GET: the teams whose current leader has no account; POST: create them and show the
+    sheet of usernames and one-time codes, this once (the codes are kept nowhere)."""
+    policies.require(policies.can_create_leader_accounts, request.user)
+    pending = selectors.teams_without_leader_account(user=request.user)
+    if request.method == "GET":
+        teams = list(pending[:LEADER_ACCOUNTS_PER_RUN])
+        count = len(teams) if len(teams) < LEADER_ACCOUNTS_PER_RUN else pending.count()
+        return render(request, "accounts/leader_accounts.html", {"teams": teams, "count": count})
+    made, problems = attempt(
+        services.leader_accounts_create,
+        actor=request.user,
+        teams=list(pending[:LEADER_ACCOUNTS_PER_RUN]),
+    )
+    if problems:
+        messages.error(request, " ".join(problems))
+        return redirect("teams:leader-accounts")
+    assert isinstance(made, list)
+    if made:
+        audit_record(
+            action=Action.ACCOUNT,
+            request=request,
+            object_type="user",
+            status=200,
+            detail=f"{len(made)} team-leader accounts: "
+            + ", ".join(line.user.username for line in made),
+        )
+    context = {
+        "made": made,
+        "today": timezone.localdate(),
+        "issued_by": request.user.scope_unit.name if request.user.scope_unit else "",
+        "remaining": pending.count(),
+        "again": reverse("teams:leader-accounts"),
+        "pdf_name": f"tai-khoan-to-truong-{timezone.localdate():%Y%m%d}.pdf",
+    }
+    if made:
+        from weasyprint import HTML  # a heavy import, only when a sheet is made
+
+        pdf = HTML(string=render_to_string("accounts/leader_sheet_pdf.html", context)).write_pdf()
+        context["pdf_data"] = base64.b64encode(pdf).decode()
+    return render(request, "accounts/leader_sheet.html", context)

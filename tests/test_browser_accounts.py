@@ -66,7 +66,7 @@ def test_an_officer_makes_the_leaders_accounts_and_a_leader_replaces_the_code(
 
     _sign_in(page, live_server.url, "dinhhoa", PASSWORD)
     follow_menu(page, device, "Tài khoản")
-    page.locator(f'a[href="{reverse("accounts:leader-accounts")}"]').click()
+    page.locator(f'a[href="{reverse("teams:leader-accounts")}"]').click()
     page.wait_for_load_state("networkidle")
     rows = page.locator("main table tbody tr")
     expect(rows).to_have_count(2)  # district A's two teams, not district B's

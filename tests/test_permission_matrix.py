@@ -61,7 +61,7 @@ EXPECTED: dict[str, str] = {
     "account_reset_password_from_key_done": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "account_set_password": "anon:login leader:go off_a:go off_b:go prov:go admin:go",
     "account_signup": "anon:ok leader:go off_a:go off_b:go prov:go admin:go",
-    "accounts:leader-accounts": "anon:login leader:403 off_a:ok off_b:ok prov:ok admin:ok",
+    "teams:leader-accounts": "anon:login leader:403 off_a:ok off_b:ok prov:ok admin:ok",
     "accounts:user-create": "anon:login leader:403 off_a:ok off_b:ok prov:ok admin:ok",
     "accounts:user-list": "anon:login leader:403 off_a:ok off_b:ok prov:ok admin:ok",
     "accounts:user-set-active": "anon:login,login leader:403,403 off_a:ok,404 off_b:404,ok prov:ok,ok admin:ok,ok",

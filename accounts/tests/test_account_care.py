@@ -218,7 +218,7 @@ def test_the_page_lists_only_the_areas_teams_whose_leader_has_no_account(
     client = client_for(officer_a)
     # session, user, its scope unit, the teams with hamlet and commune, their leaders
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("accounts:leader-accounts"))
+        response = client.get(reverse("teams:leader-accounts"))
     assert [t.name for t in response.context["teams"]] == [rosters[0].name]
     assert "Ma Văn Tuấn" in response.content.decode()
     assert "Đào Thị Thu" not in response.content.decode()
@@ -229,7 +229,7 @@ def test_bulk_accounts_are_made_for_the_teams_without_one_and_a_second_run_makes
 ):
     team_a = rosters[0]
     client = client_for(officer_a)
-    response = client.post(reverse("accounts:leader-accounts"))
+    response = client.post(reverse("teams:leader-accounts"))
     assert response.status_code == 200
     (line,) = response.context["made"]
     user = User.objects.get(username=f"tt-{team_a.hamlet.code}")
@@ -244,13 +244,13 @@ def test_bulk_accounts_are_made_for_the_teams_without_one_and_a_second_run_makes
     assert text.count(shown) == 1 and text.count('class="change-note"') == 1
     assert response.context["pdf_data"].startswith("JVBER")  # "%PDF" in base64
 
-    again = client.post(reverse("accounts:leader-accounts"))
+    again = client.post(reverse("teams:leader-accounts"))
     assert again.context["made"] == []
     assert User.objects.filter(role="team_leader").count() == 2  # namon and the new one
 
 
 def test_a_username_taken_by_another_account_gets_a_number(officer_a, rosters):
-    from accounts.services import leader_accounts_create
+    from teams.services import leader_accounts_create
 
     team_a = rosters[0]
     user_create(
@@ -267,7 +267,7 @@ def test_a_username_taken_by_another_account_gets_a_number(officer_a, rosters):
 def test_an_officer_cannot_make_accounts_for_teams_outside_their_area(officer_a, rosters):
     from django.core.exceptions import ValidationError
 
-    from accounts.services import leader_accounts_create
+    from teams.services import leader_accounts_create
 
     with pytest.raises(ValidationError):
         leader_accounts_create(actor=officer_a, teams=[rosters[2]])
@@ -277,7 +277,7 @@ def test_an_officer_cannot_make_accounts_for_teams_outside_their_area(officer_a,
 def test_a_bulk_made_leader_must_change_the_code_at_first_sign_in(
     client, client_for, officer_a, rosters
 ):
-    (line,) = client_for(officer_a).post(reverse("accounts:leader-accounts")).context["made"]
+    (line,) = client_for(officer_a).post(reverse("teams:leader-accounts")).context["made"]
     client.logout()
     signed_in = client.post(
         reverse("account_login"), {"login": line.user.username, "password": line.code}
@@ -287,7 +287,7 @@ def test_a_bulk_made_leader_must_change_the_code_at_first_sign_in(
 
 def test_the_accounts_list_links_to_the_bulk_page_for_officers(client_for, officer_a):
     text = client_for(officer_a).get(reverse("accounts:user-list")).content.decode()
-    assert reverse("accounts:leader-accounts") in text
+    assert reverse("teams:leader-accounts") in text
 
 
 # --- The daily job locks the accounts of members who left --------------------------------------
