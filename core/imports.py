@@ -157,8 +157,8 @@ def close_names(name: str, choices: Iterable[str], *, n: int = 3) -> list[str]:
 
 
 def did_you_mean(names: list[str]) -> str:
-    """ " (did you mean “A” or “B”?)", or "" when there is nothing close."""
+    """The end of a reason: "; did you mean “A” or “B”?", or "" when nothing is close."""
     if not names:
         return ""
     quoted = gettext_now(" or ").join(f"“{name}”" for name in names)
-    return " " + gettext_now("(did you mean %(names)s?)") % {"names": quoted}
+    return "; " + gettext_now("did you mean %(names)s?") % {"names": quoted}

@@ -5,15 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from areas.models import AdministrativeUnit, Level
 from core.forms import attempt
-from core.imports import ACTION_LABELS
+from core.imports import ACTION_LABELS, Plan
 from core.sheets import SheetError
 
 from . import services
@@ -130,20 +128,14 @@ def _get_batch(request, pk: int) -> ImportBatch:
 def preview(request, pk: int):
     batch = _get_batch(request, pk)
     if not batch.data and batch.status == BatchStatus.APPLIED:
-        messages.info(
-            request,
-            _("“%(file)s” was imported on %(day)s.")
-            % {
-                "file": batch.filename,
-                "day": date_format(localtime(batch.applied_at), "SHORT_DATETIME_FORMAT"),
-            },
-        )
-        return redirect("imports:upload", kind=batch.kind)
-    try:
-        plan = services.batch_plan(batch=batch)
-    except SheetError as exc:
-        messages.error(request, str(exc))
-        return redirect("imports:upload", kind=batch.kind)
+        # A clean import keeps no copy of the file: its result stands without it.
+        plan = Plan(headers=[])
+    else:
+        try:
+            plan = services.batch_plan(batch=batch)
+        except SheetError as exc:
+            messages.error(request, str(exc))
+            return redirect("imports:upload", kind=batch.kind)
     counts: dict[str, int] = dict(plan.counts)
     applied = batch.status == BatchStatus.APPLIED
     if applied:
@@ -167,6 +159,7 @@ def preview(request, pk: int):
             "n_update": counts.get("update", 0),
             "n_unchanged": counts.get("unchanged", 0),
             "n_error": counts.get("error", 0),
+            "n_rows": sum(counts.values()) if applied else len(plan.rows),
             "applied": applied,
             "labels": ACTION_LABELS,
         },

@@ -67,7 +67,7 @@ def test_a_misspelt_hamlet_is_refused_with_a_suggestion_and_nothing_is_created(
         vi(NO_HAMLET) % {"name": "Tổ dân phố Trung Kiêng", "commune": "Thị trấn Chợ Chu"}
     )
     assert misspelt.errors[0].reason.endswith(
-        vi("(did you mean %(names)s?)") % {"names": "“Tổ dân phố Trung Kiên”"}
+        vi("did you mean %(names)s?") % {"names": "“Tổ dân phố Trung Kiên”"}
     )
     assert "Xóm Không Có Thật" in unknown.reason
     assert "Tổ dân phố Trung Kiên" in preview.content.decode()
