@@ -55,6 +55,12 @@ def can_edit_households(user) -> bool:
     return _role(user) in (Role.ADMIN, Role.AREA_OFFICER, Role.TEAM_LEADER)
 
 
+def can_review_duplicates(user) -> bool:
+    """Probable duplicate people and the merges made: area officers and admins, who merge
+    (``can_manage_registry``), and the province, which reads."""
+    return _role(user) in (Role.ADMIN, Role.AREA_OFFICER, Role.PROVINCE_OFFICER)
+
+
 def can_export_people(user) -> bool:
     """Lists of citizens leave the portal with officers only, never from a team leader's
     account (a phone shared at the door)."""

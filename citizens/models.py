@@ -76,6 +76,11 @@ class Sex(models.TextChoices):
 class CitizenQuerySet(UnitScopedQuerySet):
     unit_lookup = "household__hamlet"
 
+    def for_user(self, user):
+        """The one door, without the records merged into another one (a merged record stays
+        in the table, to be unmerged, and appears in no list and no count)."""
+        return super().for_user(user).filter(merged_into__isnull=True)
+
 
 class Citizen(TimeStampedModel):
     household = models.ForeignKey(
@@ -89,6 +94,16 @@ class Citizen(TimeStampedModel):
     # HMAC of the 12-digit citizen ID number, for matching only; never the number itself.
     id_number_digest = models.CharField(max_length=64, blank=True, editable=False)
     id_number_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    # Set when this record was merged into another one of the same person (see CitizenMerge).
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CitizenQuerySet.as_manager()
     # The ID number's hash stays out of the history; an erasure erases the history too.
@@ -271,3 +286,50 @@ class Assistance(TimeStampedModel):
             # Distinct citizens per app (figures) and a citizen's history.
             models.Index(fields=["app", "citizen"], name="assistance_app_citizen"),
         ]
+
+
+class CitizenMergeQuerySet(UnitScopedQuerySet):
+    unit_lookup = "kept__household__hamlet"
+
+
+class CitizenMerge(models.Model):
+    """Two records of one person made one: the merged record's help records moved to the
+    kept one. What moved and what had to be deleted (the same visit, app and outcome on both
+    records) is kept here, so the merge can be undone exactly."""
+
+    kept = models.ForeignKey(
+        Citizen, verbose_name=_("kept"), on_delete=models.PROTECT, related_name="merges_kept"
+    )
+    merged = models.ForeignKey(
+        Citizen, verbose_name=_("merged"), on_delete=models.PROTECT, related_name="merges"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("merged on"))
+    # Ids of the assistances moved from the merged record to the kept one.
+    moved_assistances = models.JSONField(default=list)
+    # The merged record's assistances deleted as duplicates: [{visit, app, outcome}, …].
+    deleted_duplicates = models.JSONField(default=list)
+    undone_at = models.DateTimeField(_("undone on"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = CitizenMergeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("merge of citizens")
+        verbose_name_plural = _("merges of citizens")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None

@@ -10,7 +10,15 @@ from django.shortcuts import get_object_or_404
 from core.history import changes
 from core.text import fold
 
-from .models import Assistance, Citizen, Household, Visit, VisitKind
+from .models import (
+    Assistance,
+    Citizen,
+    CitizenMerge,
+    CitizenQuerySet,
+    Household,
+    Visit,
+    VisitKind,
+)
 
 HOUSEHOLD_SORTS = {
     "name": ("search_key", "pk"),
@@ -38,7 +46,7 @@ def households_for_user(
     households = (
         Household.objects.for_user(user)
         .select_related("hamlet__parent")
-        .annotate(citizen_count=Count("citizens"))
+        .annotate(citizen_count=Count("citizens", filter=Q(citizens__merged_into__isnull=True)))
     )
     if unit is not None:
         households = households.within(unit)
@@ -67,7 +75,11 @@ def get_household_for_user(*, user, pk: int) -> Household:
 
 
 def household_citizens(*, household: Household) -> list[Citizen]:
-    return list(household.citizens.order_by("birth_year", "search_key", "pk"))
+    return list(
+        household.citizens.filter(merged_into__isnull=True).order_by(
+            "birth_year", "search_key", "pk"
+        )
+    )
 
 
 CITIZEN_SORTS = {
@@ -224,3 +236,80 @@ def household_changes(*, household: Household, limit: int = 30) -> list[dict]:
         Citizen.history.filter(household_id=household.pk).select_related("history_user")
     )
     return changes(records, limit=limit)
+
+
+# --- probable duplicates and merges ------------------------------------------------------------
+
+
+def _duplicate_candidates(*, user) -> CitizenQuerySet:
+    """People who may be recorded twice: named, with a year of birth, not anonymised (and,
+    through the door, not merged)."""
+    from .services import ANONYMOUS_NAME
+
+    return (
+        Citizen.objects.for_user(user)
+        .filter(birth_year__isnull=False)
+        .exclude(search_key="")
+        .exclude(full_name__startswith=ANONYMOUS_NAME)
+    )
+
+
+def duplicate_groups(*, user, unit=None) -> QuerySet:
+    """Probable duplicates in the user's scope, one row per group: the same name without
+    accents and the same year of birth in one commune, at least twice (one query). The same
+    citizen ID number twice is not looked for: the constraint ``citizen_id_number_once``
+    makes it impossible."""
+    citizens = _duplicate_candidates(user=user)
+    if unit is not None:
+        citizens = citizens.within(unit)
+    return (
+        citizens.values("household__hamlet__parent", "search_key", "birth_year")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .order_by("search_key", "birth_year", "household__hamlet__parent")
+    )
+
+
+def duplicate_group_members(*, user, groups) -> list[dict]:
+    """The people of the groups given (a page of ``duplicate_groups``), with their household,
+    hamlet and number of help records (one query)."""
+    groups = list(groups)
+    if not groups:
+        return []
+    condition = Q()
+    for g in groups:
+        condition |= Q(
+            household__hamlet__parent=g["household__hamlet__parent"],
+            search_key=g["search_key"],
+            birth_year=g["birth_year"],
+        )
+    members: dict[tuple, list[Citizen]] = {}
+    people = (
+        _duplicate_candidates(user=user)
+        .filter(condition)
+        .select_related("household__hamlet__parent")
+        .annotate(help_count=Count("assistances"))
+        .order_by("-help_count", "pk")
+    )
+    for citizen in people:
+        key = (citizen.household.hamlet.parent_id, citizen.search_key, citizen.birth_year)
+        members.setdefault(key, []).append(citizen)
+    found = []
+    for g in groups:
+        people_of = members.get(
+            (g["household__hamlet__parent"], g["search_key"], g["birth_year"]), []
+        )
+        if len(people_of) >= 2:
+            found.append({"commune": people_of[0].household.hamlet.parent, "citizens": people_of})
+    return found
+
+
+def merges_for_user(*, user) -> QuerySet[CitizenMerge]:
+    """The merges made in the user's scope, the latest first."""
+    return CitizenMerge.objects.for_user(user).select_related(
+        "kept__household__hamlet__parent", "merged__household__hamlet", "actor", "undone_by"
+    )
+
+
+def get_merge_for_user(*, user, pk: int) -> CitizenMerge:
+    return get_object_or_404(merges_for_user(user=user), pk=pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import duplicate_views, views
 
 app_name = "citizens"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("citizens/<int:pk>/phone/", views.citizen_phone, name="citizen-phone"),
     path("citizens/<int:pk>/data.json", views.citizen_data, name="citizen-data"),
     path("citizens/<int:pk>/anonymise/", views.citizen_anonymise, name="citizen-anonymise"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicate-list"),
+    path("duplicates/<int:pk>/merge/", duplicate_views.duplicate_merge, name="duplicate-merge"),
+    path("merges/", duplicate_views.merge_list, name="merge-list"),
+    path("merges/<int:pk>/undo/", duplicate_views.merge_undo, name="merge-undo"),
 ]

@@ -145,8 +145,9 @@ def _own_totals_sql(run: Run) -> str:
         (
             "h.hamlet_id",
             {"citizens": "COUNT(*)"},
+            # A record merged into another one is the same person: counted once, as that one.
             "FROM citizens_citizen c JOIN citizens_household h ON h.id = c.household_id "
-            "WHERE 1 = 1",
+            "WHERE c.merged_into_id IS NULL",
         ),
         (
             "h.hamlet_id",

@@ -68,8 +68,10 @@ def field_households(*, user, hamlet: AdministrativeUnit):
         .annotate(n=Count("app", distinct=True))
         .values("n")
     )
-    citizens = Citizen.objects.only("id", "household_id", "full_name", "birth_year").order_by(
-        "birth_year", "search_key", "pk"
+    citizens = (
+        Citizen.objects.filter(merged_into__isnull=True)
+        .only("id", "household_id", "full_name", "birth_year")
+        .order_by("birth_year", "search_key", "pk")
     )
     return (
         _hamlet_households(user=user, hamlet=hamlet)

@@ -110,6 +110,10 @@ EXPECTED: dict[str, str] = {
     "citizens:citizen-edit": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
     "citizens:citizen-phone": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
     "citizens:citizen-list": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
+    "citizens:duplicate-list": "anon:login leader:403 off_a:ok off_b:ok prov:ok admin:ok",
+    "citizens:duplicate-merge": "anon:login,login leader:403,403 off_a:400,404 off_b:404,400 prov:403,403 admin:400,400",
+    "citizens:merge-list": "anon:login leader:403 off_a:ok off_b:ok prov:ok admin:ok",
+    "citizens:merge-undo": "anon:login,login leader:403,403 off_a:ok,404 off_b:404,ok prov:403,403 admin:ok,ok",
     "citizens:household-create": "anon:login leader:ok off_a:ok off_b:ok prov:403 admin:ok",
     "citizens:household-detail": "anon:login,login leader:ok,404 off_a:ok,404 off_b:404,ok prov:ok,ok admin:ok,ok",
     "visits:visit-list": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
@@ -284,7 +288,13 @@ def _build_world(tree, province_officer, officer_a, officer_b, leader_a, admin_u
         batch = ImportBatch.objects.create(
             kind="roster", created_by=officer, unit=district, filename="x.xlsx", data=b""
         )
+        from citizens.models import CitizenMerge
+
+        merge = CitizenMerge.objects.create(
+            kept=citizen, merged=citizen, actor=officer, at=datetime.datetime.now(datetime.UTC)
+        )
         objects[side] = {
+            "merge": merge,
             "unit": hamlet,
             "commune": hamlet.parent,
             "team": team,
@@ -359,6 +369,8 @@ PK_KINDS = {
     "citizens:citizen-phone": "citizen",
     "citizens:citizen-data": "citizen",
     "citizens:citizen-anonymise": "citizen",
+    "citizens:duplicate-merge": "citizen",
+    "citizens:merge-undo": "merge",
     "training:course-detail": "course",
     "training:course-edit": "course",
     "training:session-add": "course",

@@ -17,6 +17,7 @@ EXPECTED = {
     "can_manage_hamlets": (0, 0, 1, 0, 1),
     "can_edit_households": (0, 1, 1, 0, 1),
     "can_export_people": (0, 0, 1, 1, 1),
+    "can_review_duplicates": (0, 0, 1, 1, 1),
     "can_record_visits": (0, 1, 1, 0, 1),
     "can_manage_training": (0, 0, 1, 1, 1),
     "can_manage_apps": (0, 0, 0, 1, 1),

@@ -1,7 +1,9 @@
 """Writes to households and citizens, by concern: ``ids`` (citizen ID numbers, kept only as a
 keyed hash), ``registry`` (households and citizens), ``visits`` (recording what a team did)
-and ``rights`` (a person's copy and erasure of their data). Callers import from here."""
+``rights`` (a person's copy and erasure of their data) and ``duplicates`` (two records of
+one person merged, and unmerged). Callers import from here."""
 
+from .duplicates import citizen_merge, citizen_unmerge
 from .ids import ID_NUMBER_LENGTH, ID_NUMBER_REFUSED, citizen_id_digest, normalize_id_number
 from .registry import (
     ANONYMOUS_NAME,
@@ -35,7 +37,9 @@ __all__ = [
     "citizen_anonymise",
     "citizen_create",
     "citizen_id_digest",
+    "citizen_merge",
     "citizen_personal_data",
+    "citizen_unmerge",
     "citizen_update",
     "household_create",
     "household_record",
