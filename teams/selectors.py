@@ -192,15 +192,14 @@ def role_history(*, team: Team) -> list[RoleSpell]:
                 "name": v["name"],
             }
         elif current["role"] != v["role"]:
-            spells.append(
-                _spell(member, current, until=day - datetime.timedelta(days=1), labels=labels)
-            )
+            # Until the day before the change; a change on the day it began ends that day.
+            until = max(day - datetime.timedelta(days=1), current["since"])
+            spells.append(_spell(member, current, until=until, labels=labels))
             open_spell[member] = {"role": v["role"], "since": day, "name": v["name"]}
         else:
             current["name"] = v["name"]
     for member, current in open_spell.items():
         spells.append(_spell(member, current, until=last[member]["left_on"], labels=labels))
-    spells = [s for s in spells if s.until is None or s.until >= s.since]  # same-day changes
     return sorted(spells, key=lambda s: (s.since, s.member_id), reverse=True)
 
 

@@ -121,5 +121,11 @@ def test_an_officer_imports_an_office_roster_fixes_the_hamlet_and_changes_the_le
     page.goto(f"{live_server.url}/teams/{team.pk}/")
     leader_row = page.locator("main table").first.locator("tr", has_text="Hoàng Văn Đức")
     assert "Tổ trưởng" in leader_row.inner_text()
+    # The role history: the former leader led until the change, the new one since.
+    history = page.locator("table.role-history")
+    former = history.locator("tr", has_text="Lưu Văn Bình").filter(has_text="Tổ trưởng")
+    assert former.count() == 1 and "nay" not in former.inner_text()
+    current = history.locator("tr", has_text="Hoàng Văn Đức").filter(has_text="Tổ trưởng")
+    assert "nay" in current.inner_text()
     check_page(page, watch, "import-roster-team-page")
     assert (SHOTS / "import-roster-result.png").exists()
