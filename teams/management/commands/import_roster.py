@@ -56,8 +56,8 @@ class Command(BaseCommand):
         result = importer.apply(plan)
         self.stdout.write(
             _(
-                "Imported: %(created)d members added, %(updated)d updated, %(teams)d teams and "
-                "%(hamlets)d hamlets created."
+                "Imported: %(created)d members added, %(updated)d updated, %(teams)d teams "
+                "founded."
             )
             % result
         )
