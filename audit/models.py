@@ -23,6 +23,8 @@ class Action(models.TextChoices):
     ACCOUNT = "account", _("account changed")
     REVEAL = "reveal", _("full number shown")
     ERASE = "erase", _("personal data erased")
+    MERGE = "merge", _("records of one person merged")
+    UNMERGE = "unmerge", _("a merge undone")
 
 
 def can_read_audit(user) -> bool:

@@ -22,9 +22,7 @@ from core.phones import mask_phone
 from . import selectors, services
 from .models import Citizen
 
-# audit.models.Action has no "merge" yet: both are recorded as ERASE (a record leaves, or
-# comes back to, every list) with what happened in ``detail``.
-MERGE = UNMERGE = Action.ERASE
+MERGE, UNMERGE = Action.MERGE, Action.UNMERGE
 
 
 @login_required

@@ -30,19 +30,8 @@ TODAY = timezone.localdate()
 
 
 def assert_figures_equal_a_recount():
-    """dashboards' recount, with the person merged into another one counted once."""
-    real = test_rollups.recount
-
-    def recount(unit):
-        return real(unit) | {
-            "citizens": Citizen.objects.within(unit).filter(merged_into__isnull=True).count()
-        }
-
-    test_rollups.recount = recount
-    try:
-        test_rollups.assert_every_figure_equals_a_recount()
-    finally:
-        test_rollups.recount = real
+    """dashboards' recount (a person merged into another one counts once)."""
+    test_rollups.assert_every_figure_equals_a_recount()
 
 
 def figures(unit) -> dict:
@@ -183,5 +172,6 @@ def test_the_pages_confirm_then_merge_then_undo(world, client, officer_a, office
     assert Citizen.objects.get(pk=merge.pk).merged_into_id is None
     from audit.models import AuditEvent
 
-    details = AuditEvent.objects.filter(action="erase").values_list("detail", flat=True)
-    assert sorted(d.split()[0] for d in details) == ["merged", "undid"]
+    actions = AuditEvent.objects.filter(action__in=["merge", "unmerge"]).order_by("pk")
+    assert [a.action for a in actions] == ["merge", "unmerge"]
+    assert actions[0].detail.startswith("merged") and actions[1].detail.startswith("undid")

@@ -44,7 +44,8 @@ def recount(unit: AdministrativeUnit) -> dict[str, int]:
         "people": Household.objects.within(unit).aggregate(n=Sum("member_count"))["n"] or 0,
         "smartphones": Household.objects.within(unit).aggregate(n=Sum("smartphone_count"))["n"]
         or 0,
-        "citizens": Citizen.objects.within(unit).count(),
+        # A record merged into another one is the same person: counted once.
+        "citizens": Citizen.objects.within(unit).filter(merged_into__isnull=True).count(),
         "households_reached": visits.met().values("household").distinct().count(),
         "citizens_helped": Assistance.objects.filter(
             citizen__household__hamlet__path__startswith=unit.path
