@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.sheets import Table, cell_text, read_table
@@ -160,5 +160,5 @@ def did_you_mean(names: list[str]) -> str:
     """The end of a reason: "; did you mean “A” or “B”?", or "" when nothing is close."""
     if not names:
         return ""
-    quoted = gettext_now(" or ").join(f"“{name}”" for name in names)
-    return "; " + gettext_now("did you mean %(names)s?") % {"names": quoted}
+    quoted = gettext(" or ").join(f"“{name}”" for name in names)
+    return "; " + gettext("did you mean %(names)s?") % {"names": quoted}
