@@ -55,9 +55,6 @@ class Command(BaseCommand):
             return
         result = importer.apply(plan)
         self.stdout.write(
-            _(
-                "Imported: %(created)d members added, %(updated)d updated, %(teams)d teams "
-                "founded."
-            )
+            _("Imported: %(created)d members added, %(updated)d updated, %(teams)d teams founded.")
             % result
         )
