@@ -27,6 +27,8 @@ from core.phones import InvalidPhone, mask_phone, normalize_phone
 from teams.models import Team, TeamMember
 from training.models import Attendance, Course
 
+from .filters import MAX_ID
+
 
 def drf_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
     """A service's django ValidationError as DRF's: {field: [messages]}, and the errors that
@@ -348,7 +350,8 @@ class ScopedIdListField(serializers.ListField):
 
     def __init__(self, model, **kwargs):
         self.model = model
-        super().__init__(child=serializers.IntegerField(min_value=1), **kwargs)
+        # Bounded like every id filter: a larger number is "invalid", never an overflow (500).
+        super().__init__(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), **kwargs)
 
     def to_internal_value(self, data):
         ids = super().to_internal_value(data)

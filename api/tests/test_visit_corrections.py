@@ -168,3 +168,8 @@ def test_the_visit_list_filters_by_kind_and_withdrawal(api_for, leader, world, o
     assert ids(kind="nobody_home") == {away["id"]}
     assert ids(withdrawn="true") == {helped["id"]}
     assert helped["id"] not in ids(withdrawn="false") and away["id"] in ids(withdrawn="false")
+
+
+def test_a_member_id_beyond_any_id_is_a_400_not_an_overflow(leader, world):
+    response = post(leader, visit_payload(world, members_present=[2**70]))
+    assert response.status_code == 400 and "members_present" in response.json()
