@@ -5,6 +5,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 class VietnameseFirstLocaleMiddleware:
@@ -97,3 +98,34 @@ def database_unavailable_response(request):
         response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = "30"
     return response
+
+
+class RequestSizeMiddleware:
+    """A request that says it carries more than MAX_REQUEST_BYTES is refused with 413 before
+    anything reads its body (the CSRF check and the private search read POSTed forms).
+    Placed right after authentication, so the refusal page has its user and menu."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.MAX_REQUEST_BYTES
+        if declared > limit:
+            detail = _("What was sent is too large (%(size)s MB): at most %(max)s MB.") % {
+                "size": _megabytes(declared),
+                "max": round(limit / (1024 * 1024)),  # the file's limit, as pages state it
+            }
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": detail}, status=413)
+            context = {"code": 413, "title": _("Too large"), "detail": detail}
+            html = render_to_string("refusal.html", context, request=request)
+            return HttpResponse(html, status=413)
+        return self.get_response(request)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Oversized bodies refused on their Content-Length, before CSRF or search read them.
+    "core.middleware.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -157,6 +159,8 @@ else:
 # Facts changed this many seconds after the figures were computed make a dashboard bring them
 # up to date when it opens (dashboards.services.figures_keep_fresh).
 FIGURES_STALE_AFTER = env.int("FIGURES_STALE_AFTER", default=60)
+# The largest request body accepted: an import's 5 MB file and its form around it.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=5 * 1024 * 1024 + 64 * 1024)
 # How long whoever recorded a visit may still correct or withdraw it (officers: always).
 VISIT_CORRECTION_DAYS = env.int("VISIT_CORRECTION_DAYS", default=7)
 
