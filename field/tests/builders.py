@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from apps_catalog.catalogue import load_catalogue
 from apps_catalog.models import App, Outcome
 from citizens.models import Citizen, Household
@@ -71,10 +73,25 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.wait_for_url(base_url + "/field/")  # where a team leader lands
 
 
+CONTROLLED = "() => navigator.serviceWorker.controller !== null"
+ACTIVE = "() => navigator.serviceWorker.ready.then((r) => r.active !== null)"
+
+
 def wait_for_service_worker(page, timeout: float = 30_000) -> None:
     """Until the page is controlled by its service worker (the shell is cached by then).
 
-    A function, not an expression: Playwright evaluates polled expressions with eval, which
+    The worker claims the open pages when it activates. A test that signs in (landing on
+    /field/) and opens /field/ again can have the claim reach the first document while the
+    second one loads uncontrolled (seen about once in ten runs on a loaded machine); a phone
+    is then controlled from its next load, so the helper reloads once, after the worker is
+    active, as the phone would. A worker that never installs still fails here.
+
+    Functions, not expressions: Playwright evaluates polled expressions with eval, which
     the portal's CSP forbids.
     """
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=timeout)
+    try:
+        page.wait_for_function(CONTROLLED, timeout=timeout / 2)
+    except PlaywrightTimeoutError:
+        page.wait_for_function(ACTIVE, timeout=timeout / 2)
+        page.reload()
+        page.wait_for_function(CONTROLLED, timeout=timeout / 2)
