@@ -15,7 +15,7 @@ from rest_framework.settings import api_settings
 
 from apps_catalog.models import App, Outcome
 from areas.models import AdministrativeUnit
-from citizens.models import Assistance, Citizen, Household, Sex, Visit, VisitKind
+from citizens.models import Assistance, Citizen, Household, Sex, Visit, VisitKind, VisitStatus
 from citizens.services.visits import (
     MAX_ASSISTANCES,
     MAX_MEMBERS_PRESENT,
@@ -198,8 +198,10 @@ class VisitSerializer(serializers.ModelSerializer):
         many=True, read_only=True
     )
     assistances = AssistanceSerializer(many=True, read_only=True)
-    status = serializers.SerializerMethodField(
-        help_text=_("recorded, corrected (version above 1) or withdrawn (no longer counted).")
+    status = serializers.ChoiceField(
+        choices=VisitStatus.choices,
+        read_only=True,
+        help_text=_("recorded, corrected (version above 1) or withdrawn (no longer counted)."),
     )
 
     class Meta:
@@ -222,11 +224,6 @@ class VisitSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-    def get_status(self, visit: Visit) -> str:
-        if visit.withdrawn_at is not None:
-            return "withdrawn"
-        return "corrected" if visit.version > 1 else "recorded"
 
 
 class CourseSerializer(serializers.ModelSerializer):

@@ -152,6 +152,12 @@ class VisitQuerySet(UnitScopedQuerySet):
         return self.counted().exclude(kind=VisitKind.NOBODY_HOME)
 
 
+class VisitStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    CORRECTED = "corrected", _("Corrected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class VisitKind(models.TextChoices):
     """What happened at the door: a visit without help given says so explicitly."""
 
@@ -214,6 +220,16 @@ class Visit(TimeStampedModel):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def status(self) -> str:
+        """recorded, corrected (changed since), or withdrawn (no longer counted)."""
+        if self.withdrawn_at is not None:
+            return VisitStatus.WITHDRAWN
+        return VisitStatus.CORRECTED if self.version > 1 else VisitStatus.RECORDED
+
+    def get_status_display(self) -> str:
+        return str(VisitStatus(self.status).label)
 
     @property
     def met_household(self) -> bool:

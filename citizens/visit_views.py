@@ -26,12 +26,6 @@ from .forms import VisitCorrectForm, VisitFilters, VisitWithdrawForm
 from .models import Visit, VisitChange, VisitKind
 
 
-def _status_label(visit: Visit) -> str:
-    if visit.is_withdrawn:
-        return _("Withdrawn")
-    return _("Corrected") if visit.version > 1 else _("Recorded")
-
-
 @login_required
 def visit_list(request):
     unit = area_selectors.unit_filter_for_user(user=request.user, value=request.GET.get("unit"))
@@ -68,13 +62,11 @@ def visit_list(request):
                 Column(_("Recorded by"), lambda v: str(v.recorded_by)),
                 Column(_("Recorded at"), lambda v: v.created_at),
                 Column(_("Version"), lambda v: v.version),
-                Column(_("Status"), _status_label),
+                Column(_("Status"), lambda v: v.get_status_display()),
             ],
             visits.iterator(chunk_size=2000),
         )
     page = paginate(request, visits)
-    for visit in page.object_list:
-        visit.status_label = _status_label(visit)
     return render(
         request,
         "citizens/visit_list.html",
@@ -108,7 +100,6 @@ def visit_detail(request, pk: int):
         "citizens/visit_detail.html",
         {
             "visit": visit,
-            "status_label": _status_label(visit),
             "assistances": selectors.visit_assistances(visit=visit),
             "members": list(visit.members_present.order_by("search_key", "pk")),
             "versions": _readable(selectors.visit_versions(visit=visit)),

@@ -15,7 +15,7 @@ from core.imports import ACTION_LABELS, Plan
 from core.sheets import SheetError
 
 from . import services
-from .forms import UploadForm, too_large_message
+from .forms import UploadForm
 from .models import BatchStatus, ImportBatch
 from .registry import get_importer_class
 from .services import MAX_UPLOAD_BYTES
@@ -25,17 +25,6 @@ def _require_importer(user, importer) -> None:
     """Each importer names who may run it (``policy``, a predicate of accounts.policies)."""
     if not importer.policy(user):
         raise PermissionDenied
-
-
-# A request may carry the file and, beside it, the form's boundaries and other fields.
-MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
-
-
-def _declared_size(request) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
 
 
 def _units(user):
@@ -54,13 +43,10 @@ def upload(request, kind: str):
     options = (
         importer.options_from_request(request) if hasattr(importer, "options_from_request") else {}
     )
-    refusal, status = "", 200
-    if request.method == "POST" and _declared_size(request) > MAX_REQUEST_BYTES:
-        # Refused on what the request says it carries, before its body is read.
-        refusal, status = str(too_large_message(_declared_size(request))), 413
-        form = UploadForm(units=_units(request.user))
-    else:
-        form = UploadForm(request.POST or None, request.FILES or None, units=_units(request.user))
+    # A body larger than MAX_REQUEST_BYTES never gets here: core.RequestSizeMiddleware
+    # refuses it (413) on its Content-Length, before anything reads it.
+    status = 200
+    form = UploadForm(request.POST or None, request.FILES or None, units=_units(request.user))
 
     def upload_batch(*, file, unit):
         return services.batch_create(
@@ -72,7 +58,7 @@ def upload(request, kind: str):
             options=options,
         )
 
-    if request.method == "POST" and not refusal:
+    if request.method == "POST":
         if batch := form.submit(upload_batch):
             return redirect("imports:preview", pk=batch.pk)
         too_large = any(e.code == "too_large" for e in form.errors.as_data().get("file", []))
@@ -82,7 +68,6 @@ def upload(request, kind: str):
         request,
         "imports/upload.html",
         {
-            "refusal": refusal,
             "form": form,
             "title": importer.title,
             "columns": [

@@ -210,3 +210,36 @@ def test_the_dashboards_visits_figure_opens_the_visits_list(client_for, officer_
     page = client_for(officer_a).get(reverse("dashboards:unit", args=[tree.district_a.pk]))
     link = f"{reverse('visits:visit-list')}?unit={tree.district_a.pk}"
     assert link in page.content.decode()
+
+
+@pytest.mark.parametrize("route", ["visits:visit-detail", "visits:visit-correct"])
+def test_a_visits_pages_cost_the_same_queries_for_more_versions_and_help(
+    client_for, officer_a, visits, scene, route
+):
+    helped, _ = visits
+    client = client_for(officer_a)
+    url = reverse(route, args=[helped.pk])
+    client.get(url)  # the session's first request warms caches
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    few = count()
+    vssid = App.objects.get(slug="vssid")
+    for version in (1, 2, 3):  # three corrections, more help each time
+        visit_correct(
+            user=officer_a,
+            visit=helped,
+            version=version,
+            kind=VisitKind.HELPED,
+            visited_on=TODAY,
+            assistances=[
+                {"citizen": scene["citizen"], "app": app, "outcome": outcome}
+                for app in (scene["vneid"], vssid)
+                for outcome in app.outcomes.all()[:version]
+            ],
+        )
+        helped.refresh_from_db()
+    assert count() == few
