@@ -112,6 +112,42 @@ def can_read_reports(user) -> bool:
     return _role(user) in (Role.ADMIN, Role.AREA_OFFICER, Role.PROVINCE_OFFICER)
 
 
+def can_record_population(user, unit=None) -> bool:
+    """Population bases: the officer of the unit (area officers, the province) enters or
+    imports them. (Scope: the unit was fetched through ``for_user``.)"""
+    return _role(user) in (Role.ADMIN, Role.PROVINCE_OFFICER, Role.AREA_OFFICER)
+
+
+def can_set_target(user, unit=None) -> bool:
+    """Targets are handed down by the level above: the province for its communes, a commune
+    for its hamlets; never for one's own unit. Without ``unit``: whether they set any."""
+    if _role(user) not in (Role.ADMIN, Role.PROVINCE_OFFICER, Role.AREA_OFFICER):
+        return False
+    if unit is None or user.is_superuser:
+        return True
+    scope = user.scope_unit
+    return scope is not None and unit.pk != scope.pk and unit.is_within(scope)
+
+
+def can_manage_indicators(user) -> bool:
+    """The indicator registry is the province's (a new indicator needs no code)."""
+    return _role(user) in (Role.ADMIN, Role.PROVINCE_OFFICER)
+
+
+def can_file_report(user, unit=None) -> bool:
+    """The month's report is filed by the officers of a commune, for their own commune."""
+    if _role(user) not in (Role.ADMIN, Role.AREA_OFFICER):
+        return False
+    if unit is None or user.is_superuser:
+        return True
+    return unit.level == "commune" and unit.pk == user.scope_unit_id
+
+
+def can_review_filings(user) -> bool:
+    """The province sees which communes have filed, returns a report or approves it."""
+    return _role(user) in (Role.ADMIN, Role.PROVINCE_OFFICER)
+
+
 def creatable_roles(user) -> list[Role]:
     """The roles of the accounts this user may create (always inside their own scope)."""
     role = _role(user)

@@ -38,6 +38,9 @@ CATALOGUE = [
             ("installed", "Đã cài đặt"),
             ("level-1", "Tài khoản mức 1"),
             ("level-2", "Định danh mức 2"),
+            # Bình dân học vụ số: the course on VNeID whose certificate is the national
+            # measure of basic digital knowledge (Decision 411's "phổ cập" on VNeID).
+            ("bdhvs", "Đạt chuẩn phổ cập kiến thức số (Bình dân học vụ số)"),
         ],
     ),
     (
