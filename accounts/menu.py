@@ -76,6 +76,12 @@ ITEMS = {
         Item("visits", _("Visits"), "visits:visit-list", current=("visits:",)),
         Item("training", _("Training"), "training:course-list", current=("training:",)),
         Item("units", _("Units"), "areas:browse", current=("areas:",)),
+        Item(
+            "indicators",
+            _("Indicators"),
+            "dashboards:indicators",
+            current=("dashboards:indicators",),
+        ),
         Item("apps", _("Apps"), "apps_catalog:app-list", current=("apps_catalog:",)),
         Item("accounts", _("Accounts"), "accounts:user-list", current=("accounts:",)),
         Item("audit", _("Audit log"), "audit:event-list", current=("audit:",)),
@@ -95,11 +101,21 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     Role.PROVINCE_OFFICER: (
         ("figures", "reports", "teams", "training"),
-        ("members", "households", "visits", "units", "apps", "accounts", "audit"),
+        ("indicators", "members", "households", "visits", "units", "apps", "accounts", "audit"),
     ),
     Role.ADMIN: (
         ("figures", "teams", "households", "training"),
-        ("reports", "members", "visits", "units", "apps", "accounts", "audit", "admin"),
+        (
+            "reports",
+            "indicators",
+            "members",
+            "visits",
+            "units",
+            "apps",
+            "accounts",
+            "audit",
+            "admin",
+        ),
     ),
 }
 
@@ -110,6 +126,7 @@ GATES = {
     "accounts": policies.can_manage_accounts,
     "audit": policies.can_read_audit,
     "admin": policies.is_administrator,
+    "indicators": policies.can_manage_indicators,
 }
 
 

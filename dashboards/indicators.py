@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from areas.models import AdministrativeUnit, Structure
-from citizens.models import Assistance, Citizen, Household, Visit
+from citizens.models import Assistance, Citizen, Household, Visit, VisitKind
 from teams.models import Team, TeamMember
 from training.models import Trainee
 
@@ -44,6 +44,8 @@ DATED_FIGURES = (
     "households_reached",
     "citizens_helped",
     "visits",
+    "visits_informed",
+    "visits_nobody_home",
     "trainees",
     "trainees_completed",
 )
@@ -135,10 +137,14 @@ def facts_on(day: datetime.date, units: set[int]) -> Facts:
         .values("household__hamlet_id")
         .annotate(
             n=Count("id"),
-            reached=Count("household_id", distinct=True, filter=~Q(kind="nobody_home")),
+            informed=Count("id", filter=Q(kind=VisitKind.INFORMED)),
+            away=Count("id", filter=Q(kind=VisitKind.NOBODY_HOME)),
+            reached=Count("household_id", distinct=True, filter=~Q(kind=VisitKind.NOBODY_HOME)),
         )
     ):
         add(row["household__hamlet_id"], "visits", row["n"])
+        add(row["household__hamlet_id"], "visits_informed", row["informed"])
+        add(row["household__hamlet_id"], "visits_nobody_home", row["away"])
         add(row["household__hamlet_id"], "households_reached", row["reached"])
     helped = Assistance.objects.filter(
         citizen__household__hamlet_id__in=ids, visit__visited_on__lte=day
@@ -301,22 +307,33 @@ def _project(
 
 
 class Indicators:
-    """The indicators of a unit and its children on one day, by the tree of that day."""
+    """The indicators and dated figures of a unit and its children on one day, by the tree
+    of that day (or of ``map_day``: the records of one day on the map of another). With
+    ``user``, only the units inside their scope today count (an officer of a district that a
+    reform closed does not follow its former hamlets into their new communes)."""
 
     def __init__(
         self,
         *,
         unit_id: int,
         day: datetime.date | None = None,
+        map_day: datetime.date | None = None,
+        user=None,
         allowed: set[int] | None = None,
         indicators: list[Indicator] | None = None,
     ) -> None:
         self.day = day or timezone.localdate()
-        self.tree = Structure(self.day)
+        self.tree = Structure(map_day or self.day)
         self.unit_id = unit_id
         subtree = self.tree.subtree(unit_id)
         if allowed is not None:
             subtree &= allowed
+        if user is not None:
+            subtree &= set(
+                AdministrativeUnit.objects.for_user(user)
+                .filter(pk__in=subtree)
+                .values_list("pk", flat=True)
+            )
         self.subtree = subtree
         self.indicators = (
             indicators
@@ -364,6 +381,15 @@ class Indicators:
                 item.projected, item.at_risk = _project(item, earlier, self.day)
             rows.append(item)
         return rows
+
+    def app_counts(self, unit: int | None = None) -> dict[tuple[int, int], int]:
+        """Distinct citizens per (app, outcome) inside ``unit`` on the day."""
+        units = self.tree.subtree(self.unit_id if unit is None else unit) & self.subtree
+        result: dict[tuple[int, int], int] = defaultdict(int)
+        for leaf in units & self.facts.apps.keys():
+            for key, value in self.facts.apps[leaf].items():
+                result[key] += value
+        return dict(result)
 
     def figures(self, unit: int | None = None) -> dict[str, int]:
         unit = self.unit_id if unit is None else unit

@@ -12,11 +12,12 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from areas.models import AdministrativeUnit
+from areas.models import AdministrativeUnit, Structure
 from citizens.models import Citizen, Household
 from teams.models import Team, TeamMember
 
-from .asof import periods_as_of, unit_figures_as_of
+from .asof import periods_as_of
+from .indicators import Indicators
 from .models import (
     PERIOD_FIGURES,
     Period,
@@ -26,7 +27,6 @@ from .models import (
     UnitPeriodFigures,
 )
 from .rollups import period_start
-from .targets import target_progress
 
 TREND_WEEKS = 12
 TREND_MONTHS = 12
@@ -121,15 +121,22 @@ def unit_dashboard(
     as_of: datetime.date | None = None,
     user=None,
     status: dict | None = None,
+    ranked: str = "",
 ) -> dict:
     """What a unit's dashboard shows, read only from the roll-up tables (five queries); with
     ``as_of``, by the structure valid on that day (dashboards.asof)."""
 
     subtree, former = None, []
+    engine = None
     if as_of is not None:
-        earlier = unit_figures_as_of(unit=unit, day=as_of, user=user)
-        own, children, apps = earlier["figures"], earlier["children"], earlier["apps"]
-        subtree = earlier["subtree"]
+        # Records as they stood at the end of that day, on that day's map.
+        engine = Indicators(unit_id=unit.pk, day=as_of, user=user)
+        subtree = engine.subtree
+        own = SimpleNamespace(**engine.figures())
+        child_ids = engine.children()
+        child_units = AdministrativeUnit.objects.valid_on(as_of).filter(pk__in=child_ids)
+        children = [SimpleNamespace(unit=c, **engine.figures(c.pk)) for c in child_units]
+        apps = _app_rows(engine.app_counts())
     else:
         own = UnitFigures.objects.filter(unit=unit).first()
         rows = UnitFigures.objects.filter(unit__parent=unit).select_related("unit")
@@ -149,7 +156,7 @@ def unit_dashboard(
     # Ranked by the share of households reached, then by how many were reached.
     children.sort(key=lambda c: (-(c.reach or 0), -c.households_reached, c.unit.search_key))
     status = status or refresh_status()
-    periods = trends(unit=unit, subtree=subtree)
+    periods = trends(unit=unit, subtree=subtree, today=as_of)
     return {
         "figures": own,
         "children": children,
@@ -158,7 +165,9 @@ def unit_dashboard(
         **status,
         "reach": _share(own.households_reached, own.households) if own else None,
         "training_done": _share(own.trainees_completed, own.trainees) if own else None,
-        "targets": target_progress(figures=own, apps=apps),
+        "indicators": indicator_panel(
+            unit=unit, day=as_of, user=user, engine=engine, ranked=ranked
+        ),
         **periods,
         "charts": _charts(periods, apps),
     }
@@ -209,3 +218,89 @@ def report_months(today: datetime.date | None = None) -> list[datetime.date]:
 
 def _share(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
+
+
+def _app_rows(counts: dict[tuple[int, int], int]) -> list[SimpleNamespace]:
+    """Per-app rows like ``UnitAppFigures`` from (app, outcome) → citizens (two queries)."""
+    from apps_catalog.models import App, Outcome
+
+    apps = {a.pk: a for a in App.objects.filter(pk__in={k[0] for k in counts})}
+    outcomes = {o.pk: o for o in Outcome.objects.filter(pk__in={k[1] for k in counts})}
+    rows = [
+        SimpleNamespace(app=apps[app], outcome=outcomes[outcome], citizens=n)
+        for (app, outcome), n in counts.items()
+        if n
+    ]
+    rows.sort(key=lambda r: (r.app.position, r.outcome.position))
+    return rows
+
+
+def indicator_panel(
+    *,
+    unit: AdministrativeUnit,
+    day: datetime.date | None = None,
+    user=None,
+    engine: Indicators | None = None,
+    ranked: str | None = None,
+) -> dict:
+    """Every indicator of ``unit`` (count / base / %, national target and gap, the unit's
+    target with achievement, projection and "at risk"), compared with its parent, and its
+    children ranked by achievement of one indicator (``ranked``: a code; by default the first
+    one with targets, else the first measured)."""
+
+    parent = None
+    parent_id = None
+    if unit.parent_id is not None:
+        parent_id = (engine.tree if engine else Structure(day or timezone.localdate())).parents.get(
+            unit.pk
+        )
+        parent = AdministrativeUnit.objects.filter(pk=parent_id).first() if parent_id else None
+    upper = None
+    if parent is not None:
+        # The level above's ratios (aggregate figures, no personal data), for comparison.
+        upper = Indicators(
+            unit_id=parent.pk, day=day, indicators=engine.indicators if engine else None
+        )
+    if engine is None:
+        # Today: one engine serves the unit, its children and the level above.
+        engine = upper or Indicators(unit_id=unit.pk, day=day, user=user)
+    rows = engine.of(unit.pk)
+    parent_values = {item.indicator.pk: item.value for item in upper.of(parent.pk)} if upper else {}
+    for item in rows:
+        item.parent_value = parent_values.get(item.indicator.pk)
+    children_of = engine.tree.children.get(unit.pk, [])
+    measured = [item.indicator for item in rows if item.measured]
+    with_targets = [item.indicator for item in rows if item.target is not None]
+    codes = {i.code: i for i in measured}
+    chosen = codes.get(ranked or "") or (with_targets or measured or [None])[0]
+    ranking = []
+    if chosen is not None:
+        child_units = (
+            AdministrativeUnit.objects.for_user(user).filter(pk__in=children_of)
+            if user
+            else AdministrativeUnit.objects.filter(pk__in=children_of)
+        )
+        if day is None:
+            child_units = child_units.filter(valid_to__isnull=True)
+        for child in child_units:
+            [item] = [i for i in engine.of(child.pk) if i.indicator.pk == chosen.pk]
+            ranking.append(SimpleNamespace(unit=child, item=item))
+        ranking.sort(
+            key=lambda r: (
+                r.item.achievement is None,
+                -(r.item.achievement or 0),
+                r.item.value is None,
+                -(r.item.value or 0),
+                r.unit.search_key,
+            )
+        )
+    return {
+        "rows": rows,
+        "parent": parent,
+        "ranked": chosen,
+        "ranking": ranking,
+        "choices": measured,
+        "at_risk": sum(1 for item in rows if item.at_risk),
+        "missing_bases": sum(1 for item in rows if item.measured and item.base.value is None),
+        "day": engine.day,
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import indicator_views, views
 
 app_name = "dashboards"
 
@@ -11,5 +11,8 @@ urlpatterns = [
     path("<int:pk>/refresh/", views.dashboard_refresh, name="refresh"),
     path("<int:pk>/report/", views.report_request, name="report-request"),
     path("reports/", views.report_list, name="reports"),
+    path("<int:pk>/population/", indicator_views.population, name="population"),
+    path("<int:pk>/targets/", indicator_views.targets, name="targets"),
+    path("indicators/", indicator_views.indicator_list, name="indicators"),
     path("reports/<int:pk>.<str:kind>", views.report_download, name="report-download"),
 ]

@@ -91,7 +91,13 @@ def dashboard_unit(request, pk: int):
             "as_of": as_of,
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=unit, user=request.user),
             "report_months": report_months(),
-            **unit_dashboard(unit=unit, as_of=as_of, user=request.user, status=status),
+            **unit_dashboard(
+                unit=unit,
+                as_of=as_of,
+                user=request.user,
+                status=status,
+                ranked=request.GET.get("indicator", ""),
+            ),
         },
     )
 

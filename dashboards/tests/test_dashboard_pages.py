@@ -54,8 +54,9 @@ def test_dashboard_queries_do_not_grow_with_the_data(
     rollup_full()
     client = client_for(province_officer)
     # session, user, scope unit, unit, breadcrumbs, figures, children (current and former),
-    # apps, state, trends
-    with django_assert_max_num_queries(10):
+    # apps, state, trends (10); the indicators: the tree, the facts (8), bases, targets,
+    # indicators, units, the level above (16)
+    with django_assert_max_num_queries(26):
         response = client.get(reverse("dashboards:unit", args=[tree.province.pk]))
     assert len(response.context["children"]) == 2
 
@@ -109,21 +110,33 @@ def test_trends_show_every_week_and_month_with_the_rolled_up_numbers(
     assert charts["weeks"]["visits"] == [row["visits"] for row in weeks]
 
 
-def test_targets_are_measured_where_the_data_allows_and_said_not_recorded_elsewhere(
-    client_for, province_officer, random_province, tree
+def test_indicators_show_count_over_base_and_say_when_a_base_is_missing(
+    client_for, province_officer, admin_user, random_province, tree
 ):
+    from decimal import Decimal
+
     from django.db.models import Sum
 
     from citizens.models import Household
+    from dashboards.services import population_record
 
     rollup_full()
-    response = client_for(province_officer).get(reverse("dashboards:unit", args=[tree.province.pk]))
-    targets = {row["target"].key: row for row in response.context["targets"]}
-    totals = Household.objects.aggregate(p=Sum("member_count"), s=Sum("smartphone_count"))
-    assert targets["smartphones"]["value"] == round(100 * totals["s"] / totals["p"], 1)
-    assert targets["skills"]["value"] is None and targets["payments"]["value"] is None
+    client = client_for(province_officer)
+    url = reverse("dashboards:unit", args=[tree.province.pk])
+    before = client.get(url).context["indicators"]
+    assert before["missing_bases"] == sum(1 for row in before["rows"] if row.measured)
+    population_record(
+        actor=admin_user, unit=tree.province, as_of=TODAY, source="Cục Thống kê", adults=900
+    )
+    response = client.get(url)
+    rows = {row.indicator.code: row for row in response.context["indicators"]["rows"]}
+    phones = Household.objects.aggregate(s=Sum("smartphone_count"))["s"]
+    smartphones = rows["smartphone-adults"]
+    assert (smartphones.count, smartphones.base.value) == (phones, 900)
+    assert smartphones.value == (Decimal(100) * phones / 900).quantize(Decimal("0.01"))
+    assert rows["fibre-households"].count is None
     html = response.content.decode()
-    assert "Quyết định 411/QĐ-TTg" in html and html.count("không có dữ liệu") == 2
+    assert "Quyết định 411/QĐ-TTg" in html and "Cục Thống kê" in html
 
 
 def test_units_are_ranked_by_the_share_of_households_reached(

@@ -16,9 +16,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from apps_catalog.models import App, Outcome
-from areas.models import AdministrativeUnit, Structure
+from areas.models import AdministrativeUnit
 from areas.services import hamlet_create, unit_move
 from citizens.models import Assistance, Citizen, Household, Visit, VisitKind
 from dashboards.indicators import DATED_FIGURES, TREND_DAYS, Indicators, population_bases
@@ -168,6 +169,8 @@ def _recount(day: datetime.date, units: set[int]) -> dict:
     for visit in Visit.objects.select_related("household"):
         if visit.household.hamlet_id in units and visit.visited_on <= day:
             counts["visits"] += 1
+            counts["visits_informed"] += visit.kind == VisitKind.INFORMED
+            counts["visits_nobody_home"] += visit.kind == VisitKind.NOBODY_HOME
             if visit.kind != VisitKind.NOBODY_HOME:
                 reached.add(visit.household_id)
     for help_ in Assistance.objects.select_related("visit", "citizen__household"):
@@ -337,7 +340,7 @@ def _help(household, citizen, leader, day, app, outcome):
 def test_a_targets_achievement_and_projection_follow_new_visits(
     tree, province_officer, leader_a, admin_user
 ):
-    today = datetime.date.today()
+    today = timezone.localdate()
     vneid = App.objects.get(slug="vneid")
     level2 = Outcome.objects.get(app=vneid, code="level-2")
     indicator = Indicator.objects.get(code="vneid-level-2")
@@ -391,7 +394,7 @@ def test_a_targets_achievement_and_projection_follow_new_visits(
 
 def test_targets_are_handed_down_by_the_level_above_only(tree, officer_a, province_officer):
     indicator = Indicator.objects.get(code="vneid-level-2")
-    due = datetime.date.today() + datetime.timedelta(days=30)
+    due = timezone.localdate() + datetime.timedelta(days=30)
     with pytest.raises(PermissionDenied):  # own unit
         target_set(
             actor=officer_a,

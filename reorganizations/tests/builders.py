@@ -87,6 +87,11 @@ def record_activity(leader, seed: str = "reform") -> None:
         for c in citizens
         if rng.random() < 0.6
     )
+    # Recorded before the re-drawing (the figures as of a day count records made by then).
+    stamp = datetime.datetime(2024, 1, 1, 8, tzinfo=datetime.UTC)
+    Team.objects.filter(pk__in=[t.pk for t in teams]).update(created_at=stamp)
+    Household.objects.filter(pk__in=[h.pk for h in households]).update(created_at=stamp)
+    Citizen.objects.filter(pk__in=[c.pk for c in citizens]).update(created_at=stamp)
     by_household = {}
     for c in citizens:
         by_household.setdefault(c.household_id, c)
