@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from dashboards.rollups import rollup_full
 
+TODAY = timezone.localdate()
+
 pytestmark = pytest.mark.django_db
 
 
