@@ -11,6 +11,15 @@ from core.forms import ServiceForm, WholeNumberField
 from .models import Base, Indicator, Source
 
 
+class CountField(WholeNumberField):
+    """A population figure as offices type it: "36.845", "36,845" or "36 845"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(".", "").replace(",", "").replace(" ", "").replace("\u00a0", "")
+        return super().to_python(value)
+
+
 class PopulationForm(ServiceForm):
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
     as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -19,13 +28,11 @@ class PopulationForm(ServiceForm):
         max_length=200,
         help_text=_("Who gave the figures: e.g. the commune police's residence data, 30/06/2026."),
     )
-    total = WholeNumberField(label=_("Population"), required=False, min_value=0)
-    adults = WholeNumberField(label=_("Adults (18 and over)"), required=False, min_value=0)
-    aged_15_plus = WholeNumberField(label=_("Aged 15 and over"), required=False, min_value=0)
-    working_age = WholeNumberField(label=_("Working age"), required=False, min_value=0)
-    households = WholeNumberField(
-        label=_("Households (official count)"), required=False, min_value=0
-    )
+    total = CountField(label=_("Population"), required=False, min_value=0)
+    adults = CountField(label=_("Adults (18 and over)"), required=False, min_value=0)
+    aged_15_plus = CountField(label=_("Aged 15 and over"), required=False, min_value=0)
+    working_age = CountField(label=_("Working age"), required=False, min_value=0)
+    households = CountField(label=_("Households (official count)"), required=False, min_value=0)
 
     def __init__(self, *args, units, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -97,8 +97,9 @@ def targets(request, pk: int):
         Target.objects.for_user(request.user)
         .filter(unit__in=children)
         .select_related("unit", "indicator", "set_by")
-        .prefetch_related("history")
     )
+    for target in current:  # a handful per unit: their earlier values, newest first
+        target.earlier = list(target.history.order_by("-history_date")[1:6])
     panel = indicator_panel(unit=unit, user=request.user)
     return render(
         request,
