@@ -291,6 +291,7 @@ def indicator_panel(
                 -(r.item.achievement or 0),
                 r.item.value is None,
                 -(r.item.value or 0),
+                -(r.item.count or 0),
                 r.unit.search_key,
             )
         )
