@@ -270,7 +270,8 @@ def client_for(client):
 @pytest.fixture(autouse=True)
 def _app_catalogue_after_flush(request):
     """A transactional test (browser, concurrency) empties every table when it ends, the app
-    catalogue that a data migration loaded included; give each such test its catalogue back."""
+    catalogue and indicator registry that data migrations loaded included; give each such
+    test them back."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or (
         "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
@@ -281,3 +282,7 @@ def _app_catalogue_after_flush(request):
         from apps_catalog.models import App, Outcome
 
         load_catalogue(App, Outcome)
+        from dashboards.models import Indicator
+        from dashboards.registry import load_indicators
+
+        load_indicators(Indicator, App, Outcome)

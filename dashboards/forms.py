@@ -22,7 +22,9 @@ class CountField(WholeNumberField):
 
 class PopulationForm(ServiceForm):
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     source = forms.CharField(
         label=_("Source"),
         max_length=200,
@@ -49,7 +51,9 @@ class TargetForm(ServiceForm):
     value = forms.DecimalField(
         label=_("Target (%)"), max_digits=6, decimal_places=2, min_value=0, localize=True
     )
-    due_on = forms.DateField(label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, units, **kwargs) -> None:
