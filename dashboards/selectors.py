@@ -122,6 +122,7 @@ def unit_dashboard(
     user=None,
     status: dict | None = None,
     ranked: str = "",
+    today_map: bool = False,
 ) -> dict:
     """What a unit's dashboard shows, read only from the roll-up tables (five queries); with
     ``as_of``, by the structure valid on that day (dashboards.asof)."""
@@ -130,11 +131,18 @@ def unit_dashboard(
     engine = None
     if as_of is not None:
         # Records as they stood at the end of that day, on that day's map.
-        engine = Indicators(unit_id=unit.pk, day=as_of, user=user)
+        engine = Indicators(
+            unit_id=unit.pk,
+            day=as_of,
+            map_day=timezone.localdate() if today_map else None,
+            user=user,
+        )
         subtree = engine.subtree
         own = SimpleNamespace(**engine.figures())
         child_ids = engine.children()
-        child_units = AdministrativeUnit.objects.valid_on(as_of).filter(pk__in=child_ids)
+        child_units = AdministrativeUnit.objects.valid_on(
+            timezone.localdate() if today_map else as_of
+        ).filter(pk__in=child_ids)
         children = [SimpleNamespace(unit=c, **engine.figures(c.pk)) for c in child_units]
         apps = _app_rows(engine.app_counts())
     else:

@@ -89,6 +89,7 @@ def dashboard_unit(request, pk: int):
         {
             "unit": unit,
             "as_of": as_of,
+            "today_map": as_of is not None and request.GET.get("map") == "today",
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=unit, user=request.user),
             "report_months": report_months(),
             **unit_dashboard(
@@ -97,6 +98,7 @@ def dashboard_unit(request, pk: int):
                 user=request.user,
                 status=status,
                 ranked=request.GET.get("indicator", ""),
+                today_map=as_of is not None and request.GET.get("map") == "today",
             ),
         },
     )

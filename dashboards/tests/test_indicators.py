@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from apps_catalog.models import App, Outcome
@@ -459,3 +460,21 @@ def test_the_engine_costs_the_same_queries_for_one_commune_or_the_province(
             engine = Indicators(unit_id=unit.pk, day=TODAY)
             for child in [unit.pk, *engine.children()]:
                 engine.of(child)
+
+
+def test_the_records_of_an_earlier_day_on_todays_map(dated_world, client_for, province_officer):
+    tree = dated_world
+    moved = AdministrativeUnit.objects.get(placements__isnull=False)
+    day = DAYS[1]  # before the move
+    then = Indicators(unit_id=tree.province.pk, day=day)
+    now_map = Indicators(unit_id=tree.province.pk, day=day, map_day=TODAY)
+    own = then.figures(moved.pk)["households"]
+    assert own > 0
+    assert now_map.figures(tree.commune_b.pk)["households"] == (
+        then.figures(tree.commune_b.pk)["households"] + own
+    )
+    assert now_map.figures(tree.province.pk) == then.figures(tree.province.pk)
+    url = reverse("dashboards:unit", args=[tree.commune_b.pk])
+    page = client_for(province_officer).get(url, {"as_of": day.isoformat(), "map": "today"})
+    assert page.context["figures"].households == now_map.figures(tree.commune_b.pk)["households"]
+    assert page.context["today_map"] is True
