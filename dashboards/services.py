@@ -104,22 +104,8 @@ def population_record(
         "working_age": working_age,
         "households": households,
     }
-    errors = {}
-    if all(v is None for v in values.values()):
-        errors["total"] = _("Give at least one figure.")
     source = (source or "").strip()
-    if not source:
-        errors["source"] = _("Say where the figures come from.")
-    for name, value in values.items():
-        if value is not None and value < 0:
-            errors[name] = _("A figure cannot be negative.")
-    total_, adults_, aged15_ = total, adults, aged_15_plus
-    if total_ is not None:
-        for name in ("adults", "aged_15_plus", "working_age"):
-            if values[name] is not None and values[name] > total_:
-                errors[name] = _("Cannot be more than the population.")
-    if adults_ is not None and aged15_ is not None and adults_ > aged15_:
-        errors["adults"] = _("Adults (18 and over) cannot be more than people aged 15 and over.")
+    errors = population_errors(values, source)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -129,6 +115,28 @@ def population_record(
             defaults={**values, "source": source[:200], "recorded_by": actor},
         )
     return row, created
+
+
+def population_errors(values: dict[str, int | None], source: str) -> dict[str, str]:
+    """What is wrong with a population statement, per field (empty: nothing). Shared by the
+    form and the import, which names the row."""
+    errors = {}
+    if all(v is None for v in values.values()):
+        errors["total"] = _("Give at least one figure.")
+    if not source:
+        errors["source"] = _("Say where the figures come from.")
+    for name, value in values.items():
+        if value is not None and value < 0:
+            errors[name] = _("A figure cannot be negative.")
+    total = values.get("total")
+    if total is not None:
+        for name in ("adults", "aged_15_plus", "working_age"):
+            if values.get(name) is not None and values[name] > total:
+                errors[name] = _("Cannot be more than the population.")
+    adults, aged_15 = values.get("adults"), values.get("aged_15_plus")
+    if adults is not None and aged_15 is not None and adults > aged_15:
+        errors["adults"] = _("Adults (18 and over) cannot be more than people aged 15 and over.")
+    return errors
 
 
 def population_delete(*, actor, population: Population) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from citizens.importers import HouseholdImporter
+from dashboards.importers import PopulationImporter
 from teams.importers import RosterImporter
 from training.importers import AttendanceImporter
 
@@ -12,6 +13,7 @@ IMPORTERS = {
     RosterImporter.kind: RosterImporter,
     HouseholdImporter.kind: HouseholdImporter,
     AttendanceImporter.kind: AttendanceImporter,
+    PopulationImporter.kind: PopulationImporter,
 }
 
 
