@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import figures, views
 from .schema import SchemaView
 
 app_name = "api"
@@ -16,6 +16,8 @@ router.register("apps", views.AppViewSet, basename="app")
 router.register("visits", views.VisitViewSet, basename="visit")
 router.register("courses", views.CourseViewSet, basename="course")
 router.register("attendance", views.AttendanceViewSet, basename="attendance")
+router.register("figures/units", figures.FigureUnitViewSet, basename="figures-unit")
+router.register("figures/indicators", figures.FigureIndicatorViewSet, basename="figures-indicator")
 
 urlpatterns = [
     path("auth/token/", views.AuthTokenCreateApi.as_view(), name="token"),

@@ -113,3 +113,19 @@ def test_a_generated_client_signs_in_as_a_team_leader_and_records_a_visit_once(
 
     listed = visits_list.sync(client=client)
     assert first.parsed.id in [v.id for v in listed.results]
+
+    # The figures the portal computed, read through the same client (the operations centre's
+    # way): the hamlet's indicators, VNeID level 2 counting the citizen just helped.
+    from thai_nguyen_digital_technology_teams_api_client.api.figures import (
+        figures_units_indicators_retrieve,
+        figures_units_retrieve,
+    )
+
+    totals = figures_units_retrieve.sync(client=client, id=world.household_a.hamlet_id)
+    assert totals.unit == world.household_a.hamlet_id
+    indicators = figures_units_indicators_retrieve.sync(
+        client=client, id=world.household_a.hamlet_id, indicator="vneid-level-2"
+    )
+    [vneid] = indicators.indicators
+    assert (vneid.code, vneid.count, vneid.value) == ("vneid-level-2", 1, None)  # no base yet
+    assert vneid.base.value is None
