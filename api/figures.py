@@ -237,7 +237,7 @@ class FigureUnitViewSet(viewsets.GenericViewSet):
             )
         ],
     )
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request, pk=None, format=None):  # noqa: A002 - DRF format suffix
         unit = self._unit(pk)
         day = _day(request, "as_of")
         if day is None:
@@ -284,7 +284,7 @@ class FigureUnitViewSet(viewsets.GenericViewSet):
         examples=[EXAMPLE_INDICATORS],
     )
     @action(detail=True, methods=["get"])
-    def indicators(self, request, pk=None):
+    def indicators(self, request, pk=None, format=None):  # noqa: A002
         unit = self._unit(pk)
         day = _day(request, "as_of") or timezone.localdate()
         chosen = list(Indicator.objects.active().select_related("app", "outcome"))
@@ -316,7 +316,7 @@ class FigureUnitViewSet(viewsets.GenericViewSet):
         responses=PeriodFiguresSerializer(many=True),
     )
     @action(detail=True, methods=["get"])
-    def periods(self, request, pk=None):
+    def periods(self, request, pk=None, format=None):  # noqa: A002
         unit = self._unit(pk)
         period = request.query_params.get("period", Period.MONTH)
         if period not in Period.values:

@@ -26,6 +26,11 @@ EXPECTED = {
     "can_read_reports": (0, 0, 1, 1, 1),
     "can_manage_accounts": (0, 0, 1, 1, 1),
     "can_create_leader_accounts": (0, 0, 1, 1, 1),
+    "can_record_population": (0, 0, 1, 1, 1),
+    "can_set_target": (0, 0, 1, 1, 1),
+    "can_manage_indicators": (0, 0, 0, 1, 1),
+    "can_file_report": (0, 0, 1, 0, 1),
+    "can_review_filings": (0, 0, 0, 1, 1),
 }
 
 
@@ -128,3 +133,21 @@ def test_an_account_is_managed_by_those_who_create_its_role_never_by_itself(
         "province_officer": (1, 1),
         "admin_user": (1, 1),
     }
+
+
+@pytest.mark.django_db
+def test_targets_come_from_the_level_above_and_reports_from_the_commune(
+    tree, officer_a, province_officer
+):
+    from conftest import _make_user
+
+    assert policies.can_set_target(province_officer, tree.commune_a)
+    assert not policies.can_set_target(province_officer, tree.province)  # its own unit
+    assert policies.can_set_target(officer_a, tree.commune_a)
+    assert not policies.can_set_target(officer_a, tree.district_a)
+    assert not policies.can_set_target(officer_a, tree.commune_b)  # another district
+    commune_officer = _make_user("xa", "area_officer", tree.commune_a, "Cán bộ xã")
+    assert policies.can_file_report(commune_officer, tree.commune_a)
+    assert not policies.can_file_report(commune_officer, tree.commune_a2)
+    assert not policies.can_file_report(officer_a, tree.commune_a)  # a district's officer
+    assert not policies.can_file_report(province_officer, tree.commune_a)
