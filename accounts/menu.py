@@ -65,6 +65,20 @@ ITEMS = {
             ("dashboards:reports",),
         ),
         Item(
+            "filing",
+            _("Monthly report"),
+            "filings:mine",
+            _("Your commune's report for the month: fill it in, submit it to the province."),
+            ("filings:mine", "filings:month", "filings:submit"),
+        ),
+        Item(
+            "filings",
+            _("Reports of the communes"),
+            "filings:submissions",
+            _("Which communes have filed the month's report; return or approve them."),
+            ("filings:submissions", "filings:review", "filings:return", "filings:approve"),
+        ),
+        Item(
             "teams",
             _("Teams"),
             "teams:team-list",
@@ -97,16 +111,27 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     Role.AREA_OFFICER: (
         ("teams", "members", "households", "figures"),
-        ("visits", "training", "reports", "units", "apps", "accounts"),
+        ("filing", "visits", "training", "reports", "units", "apps", "accounts"),
     ),
     Role.PROVINCE_OFFICER: (
         ("figures", "reports", "teams", "training"),
-        ("indicators", "members", "households", "visits", "units", "apps", "accounts", "audit"),
+        (
+            "filings",
+            "indicators",
+            "members",
+            "households",
+            "visits",
+            "units",
+            "apps",
+            "accounts",
+            "audit",
+        ),
     ),
     Role.ADMIN: (
         ("figures", "teams", "households", "training"),
         (
             "reports",
+            "filings",
             "indicators",
             "members",
             "visits",
@@ -123,6 +148,13 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 GATES = {
     "field": policies.can_record_visits,
     "reports": policies.can_read_reports,
+    # Only an officer whose own area is a commune files (its scope unit is read once).
+    "filing": lambda user: bool(
+        policies.can_file_report(user)
+        and user.scope_unit_id
+        and policies.can_file_report(user, user.scope_unit)
+    ),
+    "filings": policies.can_review_filings,
     "accounts": policies.can_manage_accounts,
     "audit": policies.can_read_audit,
     "admin": policies.is_administrator,

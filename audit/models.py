@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     ERASE = "erase", _("personal data erased")
     MERGE = "merge", _("records of one person merged")
     UNMERGE = "unmerge", _("a merge undone")
+    FILING = "filing", _("monthly report filed or reviewed")
 
 
 def can_read_audit(user) -> bool:

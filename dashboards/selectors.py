@@ -7,12 +7,13 @@ import datetime
 from types import SimpleNamespace
 
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from areas.models import AdministrativeUnit, Structure
+from areas.models import AdministrativeUnit, Level, Structure
 from citizens.models import Citizen, Household
 from teams.models import Team, TeamMember
 
@@ -20,6 +21,8 @@ from .asof import periods_as_of
 from .indicators import Indicators
 from .models import (
     PERIOD_FIGURES,
+    Filing,
+    FilingStatus,
     Period,
     RollupState,
     UnitAppFigures,
@@ -313,3 +316,58 @@ def indicator_panel(
         "missing_bases": sum(1 for item in rows if item.measured and item.base.value is None),
         "day": engine.day,
     }
+
+
+# ---------------------------------------------------------------------------------------
+# Filed monthly reports (dashboards.filings writes them)
+
+FILING_NOT_STARTED = "none"
+
+
+def get_filing_for_user(*, user, pk: int) -> Filing:
+    """Fetch and authorise: a report outside the user's area is a 404."""
+    return get_object_or_404(
+        Filing.objects.for_user(user).select_related("unit__parent", "submitted_by", "reviewed_by"),
+        pk=pk,
+    )
+
+
+def unit_filings(*, unit: AdministrativeUnit) -> list[Filing]:
+    """A commune's reports, newest month first, without their files (one query)."""
+    return list(
+        Filing.objects.filter(unit=unit)
+        .select_related("submitted_by", "reviewed_by")
+        .defer("xlsx", "pdf", "figures")
+        .order_by("-month")
+    )
+
+
+def filing_submissions(*, user, month: datetime.date) -> tuple[list[SimpleNamespace], dict]:
+    """Every current commune in the user's area with its report for ``month`` (or none yet),
+    by district then name, and how many are in each status (two queries)."""
+    communes = (
+        AdministrativeUnit.objects.for_user(user)
+        .current()
+        .filter(level=Level.COMMUNE)
+        .select_related("parent")
+        .order_by("parent__search_key", "search_key", "pk")
+    )
+    filings = {
+        filing.unit_id: filing
+        for filing in Filing.objects.for_user(user)
+        .filter(month=month)
+        .defer("xlsx", "pdf", "figures")
+        .select_related("submitted_by")
+    }
+    rows = [
+        SimpleNamespace(
+            unit=commune,
+            filing=filings.get(commune.pk),
+            status=filings[commune.pk].status if commune.pk in filings else FILING_NOT_STARTED,
+        )
+        for commune in communes
+    ]
+    counts = dict.fromkeys([FILING_NOT_STARTED, *FilingStatus.values], 0)
+    for row in rows:
+        counts[row.status] += 1
+    return rows, counts

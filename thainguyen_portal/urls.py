@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("units/", include("areas.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("reports/filed/", include("dashboards.filing_urls")),
     path("users/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("teams/", include("teams.urls")),
