@@ -95,6 +95,15 @@ EXPECTED: dict[str, str] = {
     "dashboards:indicators": "anon:login leader:403 off_a:403 off_b:403 prov:ok admin:ok",
     "dashboards:population": "anon:login,login,login leader:403,403,403 off_a:ok,404,404 off_b:404,ok,404 prov:ok,ok,ok admin:ok,ok,ok",
     "dashboards:targets": "anon:login,login,login leader:403,403,403 off_a:ok,404,404 off_b:404,ok,404 prov:ok,ok,ok admin:ok,ok,ok",
+    "filings:mine": "anon:login leader:403 off_a:403 off_b:403 prov:go admin:go",
+    "filings:submissions": "anon:login leader:403 off_a:403 off_b:403 prov:ok admin:ok",
+    "filings:month": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:403,403 admin:ok,ok",
+    "filings:submit": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:403,403 admin:ok,ok",
+    "filings:preview": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:403,403 admin:ok,ok",
+    "filings:download": "anon:login,login leader:403,403 off_a:404,404 off_b:404,404 prov:404,404 admin:404,404",
+    "filings:review": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:ok,ok admin:ok,ok",
+    "filings:return": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:ok,ok admin:ok,ok",
+    "filings:approve": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:ok,ok admin:ok,ok",
     "api:unit-detail": "anon:401,401,401 leader:ok,404,404 off_a:ok,404,404 off_b:404,ok,404 prov:ok,ok,ok admin:ok,ok,ok",
     "api:unit-list": "anon:401 leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "api:visit-detail": "anon:401,401 leader:ok,404 off_a:ok,404 off_b:404,ok prov:ok,ok admin:ok,ok",
@@ -300,7 +309,21 @@ def _build_world(tree, province_officer, officer_a, officer_b, leader_a, admin_u
         merge = CitizenMerge.objects.create(
             kept=citizen, merged=citizen, actor=officer, at=datetime.datetime.now(datetime.UTC)
         )
+        from dashboards.models import Filing
+
+        # A draft (nothing filed yet, so no files to download; a district's officer files
+        # nothing: reports are the communes').
+        filing = Filing.objects.create(
+            unit=hamlet.parent,
+            month=datetime.date(2026, 11, 1),
+            cut_off=today,
+            status="draft",
+            pdf=b"%PDF",
+            xlsx=b"PK",
+            created_by=officer,
+        )
         objects[side] = {
+            "filing": filing,
             "merge": merge,
             "unit": hamlet,
             "commune": hamlet.parent,
@@ -356,6 +379,13 @@ PK_KINDS = {
     "areas:hamlet-close": "unit",
     "dashboards:unit": "unit",
     "dashboards:population": "unit",
+    "filings:month": "commune",
+    "filings:submit": "commune",
+    "filings:preview": "commune",
+    "filings:download": "filing",
+    "filings:review": "filing",
+    "filings:return": "filing",
+    "filings:approve": "filing",
     "dashboards:targets": "unit",
     "api:figures-unit-detail": "unit",
     "api:figures-unit-indicators": "unit",
@@ -416,6 +446,7 @@ FIXED_KWARGS = {
     "key": "nope",
     "uidb36": "0",
     "code": "en",
+    "month": "2026-11",
 }
 IMPORT_KINDS = {"imports:upload": {"kind": "roster"}, "imports:template": {"kind": "roster"}}
 
