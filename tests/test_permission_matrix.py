@@ -134,6 +134,17 @@ EXPECTED: dict[str, str] = {
     "reorganizations:apply": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:ok,404 admin:ok,ok",
     "dashboards:status": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "dashboards:unit": "anon:login,login,login leader:ok,404,404 off_a:ok,404,404 off_b:404,ok,404 prov:ok,ok,ok admin:ok,ok,ok",
+    # The month's report: filed by a commune's own officers (none among these personas: see
+    # dashboards/tests/test_filings.py), read by the district, reviewed by the province.
+    "filings:approve": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:ok,ok admin:ok,ok",
+    "filings:download": "anon:login,login leader:403,403 off_a:ok,404 off_b:404,ok prov:ok,ok admin:ok,ok",
+    "filings:mine": "anon:login leader:403 off_a:403 off_b:403 prov:go admin:go",
+    "filings:month": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:403,403 admin:ok,ok",
+    "filings:preview": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:403,403 admin:ok,ok",
+    "filings:return": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:ok,ok admin:ok,ok",
+    "filings:review": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:ok,ok admin:ok,ok",
+    "filings:submissions": "anon:login leader:403 off_a:403 off_b:403 prov:ok admin:ok",
+    "filings:submit": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:403,403 admin:go,go",
     "directory": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "field:data": "anon:login leader:ok off_a:404 off_b:404 prov:404 admin:404",
     "field:home": "anon:login leader:ok off_a:ok off_b:ok prov:404 admin:ok",
@@ -285,6 +296,20 @@ def _build_world(tree, province_officer, officer_a, officer_b, leader_a, admin_u
         report = Report.objects.create(
             requested_by=officer, unit=district, status="done", pdf=b"%PDF", xlsx=b"PK"
         )
+        from dashboards.filings import filing_snapshot
+        from dashboards.models import Filing
+
+        filing = Filing.objects.create(  # the commune's report, submitted to the province
+            unit=hamlet.parent,
+            month=today.replace(day=1),
+            cut_off=today,
+            status="submitted",
+            round=1,
+            pdf=b"%PDF",
+            xlsx=b"PK",
+        )
+        filing.figures = filing_snapshot(filing=filing)
+        filing.save(update_fields=["figures"])
         batch = ImportBatch.objects.create(
             kind="roster", created_by=officer, unit=district, filename="x.xlsx", data=b""
         )
@@ -307,6 +332,7 @@ def _build_world(tree, province_officer, officer_a, officer_b, leader_a, admin_u
             "attendance": attendance,
             "user": user,
             "report": report,
+            "filing": filing,
             "import": batch,
             "app": vneid,
         }
@@ -351,6 +377,13 @@ PK_KINDS = {
     "dashboards:refresh": "unit",
     "dashboards:report-request": "unit",
     "dashboards:report-download": "report",
+    "filings:month": "commune",
+    "filings:submit": "commune",
+    "filings:preview": "commune",
+    "filings:download": "filing",
+    "filings:review": "filing",
+    "filings:return": "filing",
+    "filings:approve": "filing",
     "reorganizations:detail": "reorganization",
     "reorganizations:assign": "reorganization",
     "reorganizations:apply": "reorganization",
@@ -404,6 +437,7 @@ FIXED_KWARGS = {
     "key": "nope",
     "uidb36": "0",
     "code": "en",
+    "month": "2026-11",
 }
 IMPORT_KINDS = {"imports:upload": {"kind": "roster"}, "imports:template": {"kind": "roster"}}
 
