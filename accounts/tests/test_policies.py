@@ -27,9 +27,9 @@ EXPECTED = {
     "can_manage_accounts": (0, 0, 1, 1, 1),
     "can_create_leader_accounts": (0, 0, 1, 1, 1),
     "can_record_population": (0, 0, 1, 1, 1),
-    "can_set_target": (0, 0, 1, 1, 1),
+    "can_set_target": (0, 0, 1, 1, 1),  # any unit at all (below: which ones)
     "can_manage_indicators": (0, 0, 0, 1, 1),
-    "can_file_report": (0, 0, 1, 0, 1),
+    "can_file_report": (0, 0, 1, 0, 1),  # any commune at all (below: which ones)
     "can_review_filings": (0, 0, 0, 1, 1),
 }
 
@@ -136,18 +136,30 @@ def test_an_account_is_managed_by_those_who_create_its_role_never_by_itself(
 
 
 @pytest.mark.django_db
-def test_targets_come_from_the_level_above_and_reports_from_the_commune(
-    tree, officer_a, province_officer
+def test_a_communes_report_is_filed_by_its_own_officers_only(
+    tree, leader_a, officer_a, province_officer, admin_user
 ):
     from conftest import _make_user
 
+    commune_officer = _make_user("chochu", "area_officer", tree.commune_a, "Ma Thị Hương")
+    assert policies.can_file_report(commune_officer, tree.commune_a)
+    assert not policies.can_file_report(commune_officer, tree.commune_a2)  # a neighbour
+    assert not policies.can_file_report(commune_officer, tree.hamlet_a)  # not a commune
+    assert not policies.can_file_report(officer_a, tree.commune_a)  # the district's officer
+    assert not policies.can_file_report(officer_a, tree.district_a)  # a district files none
+    assert not policies.can_file_report(province_officer, tree.commune_a)
+    assert not policies.can_file_report(leader_a, tree.commune_a)
+    assert policies.can_file_report(admin_user, tree.commune_a)
+
+
+@pytest.mark.django_db
+def test_targets_are_handed_down_never_set_for_ones_own_unit(
+    tree, officer_a, province_officer, admin_user, leader_a
+):
     assert policies.can_set_target(province_officer, tree.commune_a)
     assert not policies.can_set_target(province_officer, tree.province)  # its own unit
     assert policies.can_set_target(officer_a, tree.commune_a)
     assert not policies.can_set_target(officer_a, tree.district_a)
     assert not policies.can_set_target(officer_a, tree.commune_b)  # another district
-    commune_officer = _make_user("xa", "area_officer", tree.commune_a, "Cán bộ xã")
-    assert policies.can_file_report(commune_officer, tree.commune_a)
-    assert not policies.can_file_report(commune_officer, tree.commune_a2)
-    assert not policies.can_file_report(officer_a, tree.commune_a)  # a district's officer
-    assert not policies.can_file_report(province_officer, tree.commune_a)
+    assert not policies.can_set_target(leader_a, tree.hamlet_a)
+    assert policies.can_set_target(admin_user, tree.province)
