@@ -77,7 +77,7 @@ class PeriodFiguresSerializer(serializers.Serializer):
 class BaseSerializer(serializers.Serializer):
     value = serializers.IntegerField(allow_null=True)
     as_of = serializers.DateField(allow_null=True)
-    source = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
     missing = serializers.IntegerField(help_text=_("Units below without a base (value null)."))
 
 
@@ -121,8 +121,12 @@ class UnitIndicatorsSerializer(serializers.Serializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    app = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    outcome = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    app: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    outcome: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Indicator

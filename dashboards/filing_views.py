@@ -102,7 +102,7 @@ def filing_month(request, pk: str, month: str):
         services.figures_keep_fresh()  # the preview counts what was recorded until now
         snapshot = _live_document(unit, day, filing)
     else:
-        snapshot = filing.figures
+        snapshot = filing.figures  # type: ignore[union-attr]
     return render(
         request,
         "dashboards/filing_month.html",
@@ -175,7 +175,7 @@ def filing_download(request, pk: int, kind: str):
 def _file(content: bytes, kind: str, stem: str) -> HttpResponse:
     mime = "application/pdf" if kind == "pdf" else XLSX_CONTENT_TYPE
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = content_disposition_header(
+    response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]
         as_attachment=kind != "pdf", filename=f"{stem}.{kind}"
     )
     return response

@@ -126,7 +126,7 @@ def filing_snapshot(*, filing: Filing, today: datetime.date | None = None) -> di
                 "members": counted["members_active"],
             }
         )
-    hamlets.sort(key=lambda row: fold(row["name"]))
+    hamlets.sort(key=lambda row: fold(row["name"]))  # type: ignore[arg-type]
     activity = month_figures(unit=unit, month=filing.month)["own"]
     indicators = []
     for item in engine.of(unit.pk):
@@ -135,7 +135,7 @@ def filing_snapshot(*, filing: Filing, today: datetime.date | None = None) -> di
             {
                 "code": indicator.code,
                 "name": indicator.name,
-                "source": SOURCES.get(indicator.source, ""),
+                "source": SOURCES.get(indicator.source, ""),  # type: ignore[call-overload]
                 "measured": item.measured,
                 "per_hundred": indicator.per_hundred,
                 "count": item.count,

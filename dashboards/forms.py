@@ -39,7 +39,7 @@ class PopulationForm(ServiceForm):
     def __init__(self, *args, units, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.units = {u.pk: u for u in units}
-        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]  # type: ignore[attr-defined]
 
     def clean_unit(self):
         return self.units[self.cleaned_data["unit"]]
@@ -59,8 +59,10 @@ class TargetForm(ServiceForm):
     def __init__(self, *args, units, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.units = {u.pk: u for u in units}
-        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
-        self.fields["indicator"].queryset = Indicator.objects.active().exclude(numerator="none")
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]  # type: ignore[attr-defined]
+        self.fields["indicator"].queryset = Indicator.objects.active().exclude(  # type: ignore[attr-defined]
+            numerator="none"
+        )
 
     def clean_unit(self):
         return self.units[self.cleaned_data["unit"]]
@@ -89,7 +91,8 @@ class IndicatorForm(ServiceForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].label_from_instance = lambda o: f"{o.app.name} · {o.name}"
+        outcome = self.fields["outcome"]
+        outcome.label_from_instance = lambda o: f"{o.app.name} · {o.name}"  # type: ignore[attr-defined]
 
     def clean(self):
         data = super().clean()

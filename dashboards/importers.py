@@ -82,7 +82,7 @@ class PopulationImporter:
             name = clean_text(cell_text(v.get("commune")))
             unit = self.unit
             if name:
-                unit, error = places.commune(name)
+                unit, error = places.commune(name)  # type: ignore[assignment]
                 if unit is None:
                     item.fail(col("commune"), error)
             try:
@@ -120,12 +120,12 @@ class PopulationImporter:
             seen[key] = row.number
             item.data = {"unit_id": unit.pk, "as_of": as_of, "source": source, **figures}
             item.summary = f"{unit.name} · {as_of:%d/%m/%Y}"
-            existing = Population.objects.filter(unit=unit, as_of=as_of).first()
+            existing = Population.objects.filter(unit=unit, as_of=as_of).first()  # type: ignore[misc]
             if existing is None:
                 item.action = Action.CREATE
             else:
                 item.changes = [
-                    str(Population._meta.get_field(name).verbose_name)
+                    str(Population._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
                     for name in (*POPULATION_BASES, "source")
                     if getattr(existing, name) != item.data[name]
                 ]

@@ -21,6 +21,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
@@ -87,6 +88,8 @@ def facts_on(day: datetime.date, units: set[int]) -> Facts:
     trainees), as they stood at the end of ``day``. Eight queries whatever the number."""
     facts = Facts(day=day)
     ids = list(units)
+
+    row: Any  # each loop reads its own values() rows
 
     def add(unit_id: int, name: str, value) -> None:
         facts.figures.setdefault(unit_id, dict.fromkeys(DATED_FIGURES, 0))[name] += value or 0
@@ -247,7 +250,7 @@ def _ratio(part: int | None, whole: int | None) -> Decimal | None:
 
 def numerator_value(indicator: Indicator, facts: Facts, units: set[int]) -> int | None:
     if indicator.numerator == Numerator.APP_OUTCOME:
-        return facts.app_total(units, (indicator.app_id, indicator.outcome_id))
+        return facts.app_total(units, (indicator.app_id, indicator.outcome_id))  # type: ignore[arg-type]
     if indicator.numerator == Numerator.FIGURE:
         return facts.total(units)[indicator.figure]
     return None
@@ -263,6 +266,7 @@ class IndicatorValue:
     achievement: Decimal | None = None  # value / target value, percent
     projected: Decimal | None = None  # the value on the target's due day at the recent pace
     at_risk: bool = False
+    parent_value: Decimal | None = None  # the level above's value, for comparison
 
     @property
     def gap(self) -> Decimal | None:

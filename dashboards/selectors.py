@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from types import SimpleNamespace
+from typing import Any
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
@@ -132,6 +133,9 @@ def unit_dashboard(
 
     subtree, former = None, []
     engine = None
+    own: Any
+    children: list[Any]
+    apps: list[Any]
     if as_of is not None:
         # Records as they stood at the end of that day, on that day's map.
         engine = Indicators(
@@ -276,14 +280,19 @@ def indicator_panel(
         # Today: one engine serves the unit, its children and the level above.
         engine = upper or Indicators(unit_id=unit.pk, day=day, user=user)
     rows = engine.of(unit.pk)
-    parent_values = {item.indicator.pk: item.value for item in upper.of(parent.pk)} if upper else {}
+    parent_values = (
+        {item.indicator.pk: item.value for item in upper.of(parent.pk)}
+        if upper is not None and parent is not None
+        else {}
+    )
     for item in rows:
         item.parent_value = parent_values.get(item.indicator.pk)
     children_of = engine.tree.children.get(unit.pk, [])
     measured = [item.indicator for item in rows if item.measured]
     with_targets = [item.indicator for item in rows if item.target is not None]
     codes = {i.code: i for i in measured}
-    chosen = codes.get(ranked or "") or (with_targets or measured or [None])[0]
+    candidates = with_targets or measured
+    chosen = codes.get(ranked or "") or (candidates[0] if candidates else None)
     ranking = []
     if chosen is not None:
         child_units = (

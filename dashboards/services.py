@@ -131,7 +131,7 @@ def population_errors(values: dict[str, int | None], source: str) -> dict[str, s
     total = values.get("total")
     if total is not None:
         for name in ("adults", "aged_15_plus", "working_age"):
-            if values.get(name) is not None and values[name] > total:
+            if values.get(name) is not None and values[name] > total:  # type: ignore[operator]
                 errors[name] = _("Cannot be more than the population.")
     adults, aged_15 = values.get("adults"), values.get("aged_15_plus")
     if adults is not None and aged_15 is not None and adults > aged_15:
