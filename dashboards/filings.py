@@ -386,7 +386,11 @@ def filing_open(*, actor, unit: AdministrativeUnit, month: datetime.date) -> Fil
 
 
 def _locked(filing: Filing, version: int) -> Filing:
-    locked = Filing.objects.select_for_update().select_related("unit__parent").get(pk=filing.pk)
+    locked = (
+        Filing.objects.select_for_update(of=("self",))
+        .select_related("unit__parent")
+        .get(pk=filing.pk)
+    )
     # Version 0: the page was opened before the draft existed (filing_open made it since);
     # accepted while nobody has saved it yet.
     current = version == locked.version or (version == 0 and locked.version == 1)
@@ -466,7 +470,7 @@ def _reviewable(*, actor, filing: Filing, version: int | None = None) -> Filing:
     require(policies.can_review_filings, actor)
     if not Filing.objects.for_user(actor).filter(pk=filing.pk).exists():
         raise PermissionDenied
-    locked = Filing.objects.select_for_update().select_related("unit").get(pk=filing.pk)
+    locked = Filing.objects.select_for_update(of=("self",)).select_related("unit").get(pk=filing.pk)
     if version is not None and version != locked.version:
         raise ValidationError(
             _("The commune filed this report again since you opened it: open it again."),

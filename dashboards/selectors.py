@@ -269,7 +269,10 @@ def indicator_panel(
         parent_id = (engine.tree if engine else Structure(day or timezone.localdate())).parents.get(
             unit.pk
         )
-        parent = AdministrativeUnit.objects.filter(pk=parent_id).first() if parent_id else None
+        parents = AdministrativeUnit.objects.filter(pk=parent_id)
+        if user is not None:
+            parents = parents.for_user(user)  # the level above, only when the user sees it
+        parent = parents.first() if parent_id else None
     upper = None
     if parent is not None:
         # The level above's ratios (aggregate figures, no personal data), for comparison.

@@ -39,7 +39,7 @@ def test_the_province_officer_drills_down_to_a_hamlets_records(live_server, page
     # The charts were drawn (the vendored library ran under the strict CSP).
     for chart in ("#chart-weeks", "#chart-months", "#chart-apps"):
         assert page.locator(chart).evaluate("c => c.width > 0 && !!Chart.getChart(c)")
-    assert page.get_by_role("heading", name="Chỉ tiêu quốc gia năm 2025").is_visible()
+    assert page.get_by_role("heading", name="Các chỉ tiêu chính thức").is_visible()
 
     page.get_by_role("link", name="Huyện Định Hóa", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Huyện Định Hóa"
