@@ -269,10 +269,11 @@ def indicator_panel(
         parent_id = (engine.tree if engine else Structure(day or timezone.localdate())).parents.get(
             unit.pk
         )
-        parents = AdministrativeUnit.objects.filter(pk=parent_id)
-        if user is not None:
-            parents = parents.for_user(user)  # the level above, only when the user sees it
-        parent = parents.first() if parent_id else None
+        if parent_id is not None:
+            parents = AdministrativeUnit.objects.filter(pk=parent_id)
+            if user is not None:
+                parents = parents.for_user(user)  # the level above, only when the user sees it
+            parent = parents.first()
     upper = None
     if parent is not None:
         # The level above's ratios (aggregate figures, no personal data), for comparison.
