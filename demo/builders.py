@@ -1,7 +1,14 @@
-"""Deterministic demo data for `make run` and the browser tests.
+"""Deterministic demo data for `make run` and the browser tests: today's province.
 
-Everything goes through the apps' services; every random choice comes from a generator seeded
-with a fixed string, so two machines build the same province. Running it again adds nothing.
+The demo starts where the records start: Thái Nguyên and Bắc Kạn as the GSO listed them in
+March 2025 (districts, communes), with activity from 2024. On 1 July 2025 the portal's own
+reorganization re-draws the map with the real 2025 files (Thái Nguyên absorbs Bắc Kạn; 92
+communes, no districts), and activity goes on to today. The as-of views therefore show the
+old districts with their own numbers, and today's views the communes officers work in.
+
+Everything goes through the apps' services where one exists; every random choice comes from
+a generator seeded with a fixed string, so two machines build the same province. Running it
+again adds nothing.
 """
 
 from __future__ import annotations
@@ -22,9 +29,16 @@ from accounts.services import user_create
 from apps_catalog.catalogue import load_catalogue
 from apps_catalog.models import App, Outcome
 from areas.models import AdministrativeUnit, Level
-from areas.reference import UNITS_2023, reference_file
+from areas.reference import BAC_KAN_2025_03, UNITS_2025_03, reference_file
 from areas.services import DEFAULT_VALID_FROM, hamlets_bulk_create, units_import
 
+from .reform import (
+    reorganized,
+    seed_population,
+    seed_reorganization,
+    seed_rescope,
+    seed_targets,
+)
 from .registry import seed_households, seed_teams, seed_training, seed_visits
 
 DEMO_PASSWORD = "ThaiNguyen@2026"
@@ -62,11 +76,18 @@ def demo_totp_code() -> str:
 
 
 # Hamlets per district-level unit. Định Hóa formed 228 teams, one per hamlet or residential
-# group; the province reports 2,255 teams, so there are a few more hamlets than teams.
+# group; the province reports 2,255 teams, so there are a few more hamlets than teams. Bắc
+# Kạn's hamlets (and its teams, in registry.py) are the demo's own round figures.
 HAMLETS_DINH_HOA = 236
 HAMLETS_PROVINCE = 2340
+HAMLETS_BAC_KAN = 1100
+PROVINCE_CODE = "19"
+BAC_KAN_CODE = "06"
 DINH_HOA_CODE = "167"
-CHO_CHU_CODE = "05536"
+# Thị trấn Chợ Chu, Định Hóa's seat, as of March 2025 (05569, formerly Xã Bảo Cường); since
+# 1 July 2025 the code is Xã Định Hóa's, a new commune that took in Chợ Chu and its neighbours.
+CHO_CHU_CODE = "05569"
+XA_DINH_HOA_CODE = "05569"
 TRUNG_KIEN = "Tổ dân phố Trung Kiên"
 
 RURAL_NAMES = [
@@ -146,21 +167,31 @@ class DemoAccount:
     unit_code: str  # a GSO code, or a hamlet's name for the team leader
 
 
+# The accounts are made on the map of March 2025, as they were. The reorganization then
+# closes the districts and Thị trấn Chợ Chu: chochu and daitu are moved to their new communes
+# (as the province officer confirms on the accounts page); dinhhoa, an officer of the former
+# Huyện Định Hóa, is left waiting for a unit, to show what happens to such accounts.
 DEMO_ACCOUNTS = [
-    DemoAccount("tinh", "Nguyễn Thị Hoa", Role.PROVINCE_OFFICER, "19"),
-    DemoAccount("dinhhoa", "Hoàng Văn Thắng", Role.AREA_OFFICER, "167"),
+    DemoAccount("tinh", "Nguyễn Thị Hoa", Role.PROVINCE_OFFICER, PROVINCE_CODE),
+    DemoAccount("dinhhoa", "Hoàng Văn Thắng", Role.AREA_OFFICER, DINH_HOA_CODE),
     DemoAccount("daitu", "Trần Thị Lan", Role.AREA_OFFICER, "171"),
     DemoAccount("chochu", "Ma Thị Hương", Role.AREA_OFFICER, CHO_CHU_CODE),
     DemoAccount("trungkien", "Lưu Văn Bình", Role.TEAM_LEADER, TRUNG_KIEN),
 ]
+# Where the reorganization's accounts page sends them: username → new commune's code.
+RESCOPED = {"chochu": XA_DINH_HOA_CODE, "daitu": "05830"}  # Xã Định Hóa, Xã Đại Từ
 
 
 def seed_units(log: Callable[[str], None]) -> None:
-    source = reference_file(UNITS_2023)
-    result = units_import(data=source.read_bytes(), valid_from=DEFAULT_VALID_FROM)
-    if result.errors:
-        raise RuntimeError("; ".join(result.errors))
-    log(f"Units from areas/data/{source.name}: {result.changed} created or updated.")
+    if reorganized():
+        log("Units: the map is already re-drawn, nothing added.")
+        return
+    for name in (UNITS_2025_03, BAC_KAN_2025_03):
+        source = reference_file(name)
+        result = units_import(data=source.read_bytes(), valid_from=DEFAULT_VALID_FROM)
+        if result.errors:
+            raise RuntimeError("; ".join(result.errors))
+        log(f"Units from areas/data/{source.name}: {result.changed} created or updated.")
 
 
 def _allocate(total: int, weights: list[float]) -> list[int]:
@@ -184,6 +215,9 @@ def _hamlet_names(commune: AdministrativeUnit, n: int, rng: random.Random) -> li
 
 
 def seed_hamlets(log: Callable[[str], None]) -> None:
+    if reorganized():
+        log("Hamlets: the map is already re-drawn, nothing added.")
+        return
     communes = list(
         AdministrativeUnit.objects.current()
         .filter(level=Level.COMMUNE)
@@ -195,12 +229,23 @@ def seed_hamlets(log: Callable[[str], None]) -> None:
         .filter(level=Level.HAMLET)
         .values_list("parent_id", flat=True)
     )
+    provinces = dict(
+        AdministrativeUnit.objects.current().filter(level=Level.PROVINCE).values_list("pk", "code")
+    )
+
+    def province(commune: AdministrativeUnit) -> str:
+        return provinces[int(commune.path.strip("/").split("/")[0])]
+
     dinh_hoa = [c for c in communes if c.parent.code == DINH_HOA_CODE]
-    others = [c for c in communes if c.parent.code != DINH_HOA_CODE]
+    others = [
+        c for c in communes if c.parent.code != DINH_HOA_CODE and province(c) == PROVINCE_CODE
+    ]
+    bac_kan = [c for c in communes if province(c) == BAC_KAN_CODE]
     plan: dict[int, int] = {}
     for group, total in (
         (dinh_hoa, HAMLETS_DINH_HOA),
         (others, HAMLETS_PROVINCE - HAMLETS_DINH_HOA),
+        (bac_kan, HAMLETS_BAC_KAN),
     ):
         if not group:
             continue
@@ -231,13 +276,16 @@ def seed_accounts(
         )
     logins.append(("admin", str(Role.ADMIN.label), "—"))
     for account in DEMO_ACCOUNTS:
-        if account.role == Role.TEAM_LEADER:
+        existing = User.objects.filter(username=account.username).select_related("scope_unit")
+        if existing:
+            unit = existing[0].scope_unit
+        elif account.role == Role.TEAM_LEADER:
             unit = AdministrativeUnit.objects.current().get(
                 level=Level.HAMLET, name=account.unit_code, parent__code=CHO_CHU_CODE
             )
         else:
             unit = AdministrativeUnit.objects.current().get(code=account.unit_code)
-        if not User.objects.filter(username=account.username).exists():
+        if not existing:
             user_create(
                 actor=None,
                 username=account.username,
@@ -260,11 +308,17 @@ def seed_demo(
 ) -> list[tuple[str, str, str]]:
 
     load_catalogue(App, Outcome)  # normally there from the migration; tests may have flushed it
+    # The records of the map of March 2025 (with their dates from 2024 on) ...
     seed_units(log)
     seed_hamlets(log)
-    logins = seed_accounts(log, secrets)
+    seed_accounts(log, secrets)
     seed_teams(log)
     seed_households(log)
-    seed_training(log)
     seed_visits(log, secrets.password)
-    return logins
+    # ... the map re-drawn on 1 July 2025, the accounts moved, and what came after.
+    seed_reorganization(log)
+    seed_rescope(log, RESCOPED)
+    seed_training(log)
+    seed_population(log)
+    seed_targets(log)
+    return seed_accounts(log, secrets)  # the logins, with the units they work in now

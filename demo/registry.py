@@ -1,9 +1,11 @@
 """The demo registry: teams and members, households and citizens, courses and attendance.
 
-Figures follow what the province reports: 2,255 teams and a little over 7,000 members, of
-which Huyện Định Hóa 228 teams and about 1,500 members; Tổ dân phố Trung Kiên (Thị trấn Chợ
-Chu) has 242 households. Rows are made in bulk (the demo must load in seconds on SQLite) with
-the same normalisation as the services.
+Figures follow what Thái Nguyên reported before the merger: 2,255 teams and a little over
+7,000 members, of which Huyện Định Hóa 228 teams and about 1,500 members; Tổ dân phố Trung
+Kiên (Thị trấn Chợ Chu) has 242 households. Bắc Kạn's teams are the demo's own round figures.
+Records carry the dates they would have had (households registered from 2024 on, visits up to
+today), so the figures of any past day are those of the records made by then. Rows are made
+in bulk (the demo must load in seconds on SQLite) with the same normalisation as the services.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import uuid
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -27,12 +30,18 @@ from teams.models import Affiliation, MemberRole, Team, TeamMember
 from teams.services import members_bulk_add, teams_bulk_found
 from training.models import Attendance, Course, Session, Trainee
 
-TEAMS_PROVINCE = 2255
+TEAMS_PROVINCE = 2255  # former Thái Nguyên
 TEAMS_DINH_HOA = 228
 MEMBERS_PROVINCE = 7215
 MEMBERS_DINH_HOA = 1512
+TEAMS_BAC_KAN = 1020  # former Bắc Kạn (made up)
+MEMBERS_BAC_KAN = 3160
 TRUNG_KIEN_HOUSEHOLDS = 242
 DINH_HOA_CODE = "167"
+PROVINCE_CODE = "19"
+XA_DINH_HOA_CODE = "05569"  # since 1 July 2025
+# The first records: households registered from January 2024 on.
+RECORDS_START = datetime.date(2024, 1, 8)
 
 FAMILY = [
     "Nguyễn",
@@ -163,25 +172,40 @@ def seed_teams(log: Callable[[str], None]) -> None:
         .select_related("parent__parent")
         .order_by("code")
     )
-    dinh_hoa = [h for h in hamlets if h.parent.parent and h.parent.parent.code == DINH_HOA_CODE]
-    others = [h for h in hamlets if h not in set(dinh_hoa)]
+    home = dict(
+        AdministrativeUnit.objects.current().filter(level=Level.PROVINCE).values_list("pk", "code")
+    )
+    thai_nguyen = [h for h in hamlets if home[int(h.path.strip("/").split("/")[0])] == "19"]
+    bac_kan = [h for h in hamlets if h not in set(thai_nguyen)]
+    dinh_hoa = [h for h in thai_nguyen if h.parent.parent and h.parent.parent.code == DINH_HOA_CODE]
+    others = [h for h in thai_nguyen if h not in set(dinh_hoa)]
     trung_kien = next(h for h in dinh_hoa if h.name == "Tổ dân phố Trung Kiên")
     chosen_dh = [trung_kien] + rng.sample(
         [h for h in dinh_hoa if h != trung_kien], min(TEAMS_DINH_HOA, len(dinh_hoa)) - 1
     )
     chosen_other = rng.sample(others, min(TEAMS_PROVINCE - len(chosen_dh), len(others)))
+    chosen_bk = rng.sample(bac_kan, min(TEAMS_BAC_KAN, len(bac_kan)))
     with transaction.atomic():
         teams_bulk_found(
             hamlets=chosen_dh + chosen_other,
             decision_date=datetime.date(2023, 3, 15),
             decision_number="125/QĐ-UBND",
         )
+        if chosen_bk:
+            teams_bulk_found(
+                hamlets=chosen_bk,
+                decision_date=datetime.date(2023, 5, 20),
+                decision_number="860/QĐ-UBND",
+            )
         teams = {t.hamlet_id: t for t in Team.objects.all()}
         rows: list[dict] = []
         for group, total in (
             (chosen_dh, MEMBERS_DINH_HOA),
             (chosen_other, MEMBERS_PROVINCE - MEMBERS_DINH_HOA),
+            (chosen_bk, MEMBERS_BAC_KAN),
         ):
+            if not group:
+                continue
             sizes = _sizes(rng, len(group), total)
             for hamlet, size in zip(group, sizes, strict=True):
                 joined = datetime.date(2023, 3, 15) + datetime.timedelta(days=rng.randrange(0, 400))
@@ -230,8 +254,20 @@ def seed_teams(log: Callable[[str], None]) -> None:
     )
 
 
-def _households_for(hamlet: AdministrativeUnit, count: int, rng: random.Random) -> None:
+def _registered(rng: random.Random, early: bool) -> datetime.datetime:
+    """When a household was registered: most of Trung Kiên's in the first campaign (early
+    2024), the others at any time from 2024 to last month."""
+    today = timezone.localdate()
+    span = 90 if early and rng.random() < 0.8 else (today - RECORDS_START).days - 30
+    day = RECORDS_START + datetime.timedelta(days=rng.randrange(0, max(span, 1)))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+
+
+def _households_for(
+    hamlet: AdministrativeUnit, count: int, rng: random.Random, early: bool = False
+) -> None:
     households = []
+    registered = sorted(_registered(rng, early) for _ in range(count))
     for n in range(1, count + 1):
         head, _sex = person(rng, Sex.MALE if rng.random() < 0.75 else Sex.FEMALE)
         members = rng.choice([1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6])
@@ -244,10 +280,15 @@ def _households_for(hamlet: AdministrativeUnit, count: int, rng: random.Random) 
                 address=address,
                 member_count=members,
                 smartphone_count=min(members, rng.choice([0, 1, 1, 2, 2, 3])),
-                consent_on=datetime.date(2024, 4, 1) if rng.random() < 0.92 else None,
+                consent_on=registered[n - 1].date() if rng.random() < 0.92 else None,
             )
         )
     Household.objects.bulk_create(households)
+    # created_at is set on insert; the registry's dates are those of the registration.
+    made = list(Household.objects.filter(hamlet=hamlet).order_by("pk"))
+    for household, day in zip(made, registered, strict=True):
+        household.created_at = day
+    Household.objects.bulk_update(made, ["created_at"])
     citizens = []
     # Members are recorded only for households that agreed (the others: head and counts only).
     for household in Household.objects.filter(hamlet=hamlet, consent_on__isnull=False):
@@ -268,6 +309,11 @@ def _households_for(hamlet: AdministrativeUnit, count: int, rng: random.Random) 
                 )
             )
     Citizen.objects.bulk_create(citizens, batch_size=1000)
+    Citizen.objects.filter(household__hamlet=hamlet).update(
+        created_at=Subquery(
+            Household.objects.filter(pk=OuterRef("household_id")).values("created_at")[:1]
+        )
+    )
 
 
 def seed_households(log: Callable[[str], None]) -> None:
@@ -284,7 +330,7 @@ def seed_households(log: Callable[[str], None]) -> None:
     trung_kien = next(h for h in hamlets if h.name == "Tổ dân phố Trung Kiên")
     sample = [h for h in rng.sample(hamlets, 12) if h != trung_kien][:11]
     with transaction.atomic():
-        _households_for(trung_kien, TRUNG_KIEN_HOUSEHOLDS, rng)
+        _households_for(trung_kien, TRUNG_KIEN_HOUSEHOLDS, rng, early=True)
         for hamlet in sample:
             _households_for(hamlet, rng.randrange(80, 160), rng)
     log(
@@ -293,21 +339,31 @@ def seed_households(log: Callable[[str], None]) -> None:
     )
 
 
+# name, unit (today's map), audience, trainees, sessions, first day
 COURSES = [
     (
         "Blockchain trong quản lý",
-        "19",
+        PROVINCE_CODE,
         "Cán bộ phụ trách công nghệ thông tin các sở, ngành, địa phương",
         250,
         3,
+        datetime.date(2024, 10, 8),
     ),
-    ("Nâng cao nhận thức về chuyển đổi số", "19", "Cán bộ, nhân viên y tế", 3000, 2),
+    (
+        "Nâng cao nhận thức về chuyển đổi số",
+        PROVINCE_CODE,
+        "Cán bộ, nhân viên y tế",
+        3000,
+        2,
+        datetime.date(2025, 9, 16),
+    ),
     (
         "Kỹ năng số cơ bản cho tổ công nghệ số cộng đồng",
-        DINH_HOA_CODE,
+        XA_DINH_HOA_CODE,
         "Thành viên tổ công nghệ số cộng đồng",
         200,
         2,
+        datetime.date(2026, 3, 10),
     ),
 ]
 
@@ -319,15 +375,20 @@ def seed_training(log: Callable[[str], None]) -> None:
     rng = random.Random("training")
     units = {
         u.code: u
-        for u in AdministrativeUnit.objects.current().filter(code__in=["19", DINH_HOA_CODE])
+        for u in AdministrativeUnit.objects.current().filter(
+            code__in=[PROVINCE_CODE, XA_DINH_HOA_CODE]
+        )
     }
-    communes = list(
-        AdministrativeUnit.objects.current().filter(level=Level.COMMUNE).order_by("code")
-    )
+    communes = list(AdministrativeUnit.objects.filter(level=Level.COMMUNE).order_by("code"))
     with transaction.atomic():
-        for index, (name, unit_code, audience, size, sessions) in enumerate(COURSES):
+        for name, unit_code, audience, size, sessions, start in COURSES:
             unit = units[unit_code]
-            start = datetime.date(2026, 3 + 2 * index, 10)
+            # Trainees from the communes of the course's day (before July 2025: the old ones).
+            open_on = [
+                c
+                for c in communes
+                if c.valid_from <= start and (c.valid_to is None or start <= c.valid_to)
+            ]
             course = Course.objects.create(
                 name=name,
                 search_key=fold(name),
@@ -341,14 +402,14 @@ def seed_training(log: Callable[[str], None]) -> None:
                     course=course,
                     held_on=start + datetime.timedelta(days=7 * i),
                     place="Hội trường UBND tỉnh"
-                    if unit_code == "19"
-                    else "Hội trường UBND huyện Định Hóa",
+                    if unit_code == PROVINCE_CODE
+                    else "Hội trường UBND xã Định Hóa",
                     topic=f"Buổi {i + 1}",
                 )
                 for i in range(sessions)
             ]
             members = []
-            if unit_code == DINH_HOA_CODE:
+            if unit_code == XA_DINH_HOA_CODE:
                 members = list(
                     TeamMember.objects.current().within(unit).select_related("team__hamlet")[:size]
                 )
@@ -376,7 +437,7 @@ def seed_training(log: Callable[[str], None]) -> None:
                             search_key=fold(person_name),
                             phone=phone(rng),
                             workplace=audience,
-                            unit=rng.choice(communes),
+                            unit=rng.choice(open_on),
                         )
                     )
             for t in trainees:
@@ -396,7 +457,8 @@ def seed_training(log: Callable[[str], None]) -> None:
 
 
 def seed_visits(log: Callable[[str], None], password: str) -> None:
-    """Visits over the last months in the sampled hamlets, recorded by each team's leader."""
+    """Visits in the sampled hamlets from each household's registration to today, recorded
+    by each team's leader."""
 
     if Visit.objects.exists():
         log("Visits: already there, nothing added.")
@@ -438,8 +500,11 @@ def seed_visits(log: Callable[[str], None], password: str) -> None:
             ):
                 if rng.random() > 0.7:
                     continue
+                first = timezone.localtime(household.created_at).date()
                 for _ in range(rng.choice([1, 1, 1, 2, 3])):
-                    day = today - datetime.timedelta(days=rng.randrange(0, 180))
+                    day = first + datetime.timedelta(
+                        days=rng.randrange(0, max((today - first).days, 1))
+                    )
                     draw = kinds.random()
                     kind = (
                         VisitKind.NOBODY_HOME
@@ -471,6 +536,11 @@ def seed_visits(log: Callable[[str], None], password: str) -> None:
                         visit.kind = VisitKind.INFORMED
                     plans.append(plan if visit.kind == VisitKind.HELPED else [])
             Visit.objects.bulk_create(visits)
+            for v in visits:  # sent the evening of the visit
+                v.created_at = timezone.make_aware(
+                    datetime.datetime.combine(v.visited_on, datetime.time(19, 0))
+                )
+            Visit.objects.bulk_update(visits, ["created_at"])
             Visit.members_present.through.objects.bulk_create(
                 Visit.members_present.through(visit=v, teammember=m)
                 for v in visits

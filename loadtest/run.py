@@ -165,7 +165,7 @@ def prepare_accounts(users: int) -> dict:
     return {
         "password": DEMO_PASSWORD,
         "leaders": leaders,
-        "officers": ["dinhhoa", "daitu", "chochu"],
+        "officers": ["daitu", "chochu"],
         "province": secrets,
         "dashboards": dashboards,
     }

@@ -109,7 +109,7 @@ def test_the_team_leader_reaches_the_visit_form_in_one_tap_after_signing_in(
 
 @pytest.mark.parametrize(
     ("username", "area"),
-    [("dinhhoa", "Huyện Định Hóa"), ("chochu", "Thị trấn Chợ Chu"), ("tinh", "Tỉnh Thái Nguyên")],
+    [("daitu", "Xã Đại Từ"), ("chochu", "Xã Định Hóa"), ("tinh", "Tỉnh Thái Nguyên")],
 )
 def test_officers_reach_their_computed_dashboard_and_every_page_of_their_menu(
     open_page, production_portal, device, username, area
@@ -141,6 +141,19 @@ def test_officers_reach_their_computed_dashboard_and_every_page_of_their_menu(
         assert page.locator("h1").count() >= 1, label
         assert no_horizontal_scroll(page), label
         check_page(page, watch, f"{username}-{device}-{n}-{slug(label)}")
+
+
+def test_an_officer_of_a_district_the_reform_closed_is_told_what_happened(
+    open_page, production_portal, device
+):
+    page, watch = open_page(device)
+    sign_in(page, production_portal, "dinhhoa")
+    assert page.url == production_portal.url + "/"
+    notice = page.locator("#closed-scope")
+    expect(notice).to_contain_text("Huyện Định Hóa")
+    expect(notice).to_contain_text("30/06/2025")
+    assert no_horizontal_scroll(page)
+    check_page(page, watch, f"dinhhoa-{device}-0-home-closed-unit")
 
 
 def test_refusals_are_the_portals_own_pages(open_page, production_portal, device):

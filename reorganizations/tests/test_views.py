@@ -329,6 +329,17 @@ def test_an_officer_of_a_closed_district_does_not_follow_its_hamlets_on_the_dash
     assert all(child.households == 0 for child in page.context["children"])
 
 
+def test_the_home_page_of_an_officer_of_a_closed_unit_says_what_happened(client_for, people):
+    client = client_for(people["district"])
+    assert 'id="closed-scope"' not in client.get(reverse("home")).content.decode()
+    applied(people["prov"])
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="closed-scope"' in page
+    notice = page.split('id="closed-scope">')[1].split("</p>")[0]
+    closed_on = (DAY - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    assert "Huyện Một" in notice and closed_on in notice
+
+
 def test_a_form_with_no_date_and_no_files_says_so_and_keeps_the_name(client_for, people):
     response = client_for(people["prov"]).post(
         reverse("reorganizations:list"), {"name": "Đợt thử", "effective_on": "31/02/2025"}
