@@ -5,12 +5,14 @@ import base64
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import policies
 from areas import selectors as area_selectors
@@ -21,8 +23,9 @@ from core.exports import Column, export_columns, wants_export
 from core.forms import attempt
 from core.pagination import paginate, query_without_page
 from core.search import search_text
+from core.text import fold
 
-from . import selectors, services
+from . import printing, selectors, services
 from .forms import DateForm, MemberFilters, MemberForm, TeamCreateForm, TeamFilters, TeamForm
 from .models import TeamStatus
 
@@ -162,6 +165,50 @@ def team_dissolve(request, pk: int):
             "confirm": _("Yes, dissolve the team"),
         },
     )
+
+
+# --- Printed papers (teams.printing) -----------------------------------------------------------
+
+
+@login_required
+@require_safe
+def team_roster_pdf(request, pk: int):
+    """The current members as the commune signs the list; whoever sees the team's members may
+    print it. Names leave the portal on paper, so the export is audited."""
+    team = selectors.get_team_for_user(user=request.user, pk=pk)
+    current = selectors.team_roster(team=team)[0]
+    pdf = printing.roster_pdf(team=team, members=current, today=timezone.localdate())
+    audit_record(
+        action=Action.EXPORT,
+        request=request,
+        object_type="team",
+        object_id=team.pk,
+        status=200,
+        detail=f"roster PDF, {len(current)} members",
+    )
+    return printing.pdf_response(pdf, filename=f"danh-sach-thanh-vien-{team.hamlet.code}.pdf")
+
+
+@login_required
+@require_safe
+def team_poster_pdf(request, pk: int):
+    """The poster for the hamlet's cultural house: only what the public directory shows, and
+    a QR code to the directory's page for the hamlet. A dissolved team has none (the directory
+    no longer lists it)."""
+    team = selectors.get_team_for_user(user=request.user, pk=pk)
+    if not team.is_active:
+        raise Http404
+    # The directory folds what is searched: the folded name finds the hamlet and keeps the
+    # URL (and so the QR code) short and plain ASCII.
+    query = urlencode({"commune": team.hamlet.parent_id or "", "q": fold(team.hamlet.name)})
+    directory_home = request.build_absolute_uri(reverse("directory"))
+    pdf = printing.poster_pdf(
+        team=team,
+        members=selectors.team_roster(team=team)[0],
+        directory_url=f"{directory_home}?{query}",
+        directory_home=directory_home,
+    )
+    return printing.pdf_response(pdf, filename=f"to-cong-nghe-so-{team.hamlet.code}.pdf")
 
 
 # --- Members ---------------------------------------------------------------------------------
