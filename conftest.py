@@ -100,6 +100,18 @@ def _api_limits_out_of_the_way(settings):
     settings.API_RATE_LIMITS = {"account": "100000/minute", "token": "100000/minute"}
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_portal():
+    """Each test starts in the portal's language: a request in English (a cookie, a header)
+    leaves its language active in the thread, which would leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _celery_in_process():
     """Tasks run in the test process; the worker test talks to a real worker instead."""
