@@ -97,6 +97,13 @@ ITEMS = {
             current=("dashboards:indicators",),
         ),
         Item("apps", _("Apps"), "apps_catalog:app-list", current=("apps_catalog:",)),
+        Item(
+            "notifications",
+            _("Notifications"),
+            "notifications:list",
+            current=("notifications:",),
+        ),
+        Item("help", _("Help"), "help", current=("help",)),
         Item("accounts", _("Accounts"), "accounts:user-list", current=("accounts:",)),
         Item("audit", _("Audit log"), "audit:event-list", current=("audit:",)),
         Item("admin", _("Administration"), "admin:index", current=("admin:",)),
@@ -107,11 +114,21 @@ ITEMS = {
 LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Role.TEAM_LEADER: (
         ("field", "households", "teams", "figures"),
-        ("visits", "members", "training", "apps"),
+        ("visits", "members", "training", "apps", "help"),
     ),
     Role.AREA_OFFICER: (
         ("teams", "members", "households", "figures"),
-        ("filing", "visits", "training", "reports", "units", "apps", "accounts"),
+        (
+            "filing",
+            "visits",
+            "training",
+            "reports",
+            "units",
+            "apps",
+            "accounts",
+            "notifications",
+            "help",
+        ),
     ),
     Role.PROVINCE_OFFICER: (
         ("figures", "reports", "teams", "training"),
@@ -125,6 +142,8 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "apps",
             "accounts",
             "audit",
+            "notifications",
+            "help",
         ),
     ),
     Role.ADMIN: (
@@ -139,7 +158,9 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "apps",
             "accounts",
             "audit",
+            "notifications",
             "admin",
+            "help",
         ),
     ),
 }

@@ -79,6 +79,8 @@ class User(AbstractUser):
     # When this account's phone last reached the server from the field app (its list or a
     # send): what officers look at to see whose visits may still wait on a phone.
     field_synced_at = models.DateTimeField(_("last field sync"), null=True, blank=True)
+    # Kept by notifications.services (each page shows it with no query of its own).
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
     # Set when an officer resets the password to a one-time code (or creates the account
     # with one): every page sends the account to change it until it does.
     must_change_password = models.BooleanField(_("must change password"), default=False)

@@ -103,3 +103,20 @@ def language(request, code: str):
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+# The help page's sections, per role (the role's own first); the roles' values as stored.
+HELP_SECTIONS = {
+    "team_leader": ("visit", "offline", "household"),
+    "area_officer": ("roster", "report", "accounts", "visit"),
+    "province_officer": ("review", "targets", "accounts"),
+}
+HELP_ALL = ("visit", "offline", "household", "roster", "report", "accounts", "review", "targets")
+
+
+def help_page(request):
+    """How to do the portal's everyday tasks, in plain words; the user's own first."""
+    role = "admin" if request.user.is_superuser else getattr(request.user, "role", "")
+    first = HELP_SECTIONS.get(role, ())
+    order = list(first) + [s for s in HELP_ALL if s not in first]
+    return render(request, "help.html", {"sections": order, "own": set(first)})

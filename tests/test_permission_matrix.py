@@ -159,6 +159,12 @@ EXPECTED: dict[str, str] = {
     "field:manifest": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "healthz": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "home": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
+    "help": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
+    "notifications:list": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
+    "notifications:open": "anon:login,login leader:404,404 off_a:go,404 off_b:404,go prov:404,404 admin:404,404",
+    "notifications:read-all": "anon:login leader:go off_a:go off_b:go prov:go admin:go",
+    "notifications:settings": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
+    "notifications:unsubscribe": "anon:ok leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "imports:confirm": "anon:login,login leader:404,404 off_a:go,404 off_b:404,go prov:404,404 admin:404,404",
     "imports:errors": "anon:login,login leader:404,404 off_a:go,404 off_b:404,go prov:404,404 admin:404,404",
     "imports:preview": "anon:login,login leader:404,404 off_a:go,404 off_b:404,go prov:404,404 admin:404,404",
@@ -331,7 +337,18 @@ def _build_world(tree, province_officer, officer_a, officer_b, leader_a, admin_u
         merge = CitizenMerge.objects.create(
             kept=citizen, merged=citizen, actor=officer, at=datetime.datetime.now(datetime.UTC)
         )
+        from notifications.models import Notification
+
+        notification = Notification.objects.create(
+            user=officer,
+            rule="team_inactive",
+            key=f"team-{team.pk}",
+            unit=hamlet,
+            url="/teams/",
+            params={"team": team.name, "days": 21, "last": ""},
+        )
         objects[side] = {
+            "notification": notification,
             "merge": merge,
             "unit": hamlet,
             "commune": hamlet.parent,
@@ -449,6 +466,7 @@ PK_KINDS = {
     "visits:visit-withdraw": "visit",
     "api:course-detail": "course",
     "api:attendance-detail": "attendance",
+    "notifications:open": "notification",
 }
 # Other URL arguments, the same for every request.
 FIXED_KWARGS = {
@@ -458,6 +476,7 @@ FIXED_KWARGS = {
     "uidb36": "0",
     "code": "en",
     "month": "2026-11",
+    "token": "nope",
 }
 IMPORT_KINDS = {"imports:upload": {"kind": "roster"}, "imports:template": {"kind": "roster"}}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "imports",
     "dashboards",
     "reorganizations",
+    "notifications",
     "api",
     "demo",
 ]
@@ -189,7 +191,26 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "flush-outbox": {"task": "core.flush_outbox", "schedule": 60},
     # Accounts of members who left their team are locked (accounts.tasks), once a day.
     "lock-former-members": {"task": "accounts.lock_former_members", "schedule": 24 * 60 * 60},
+    # What officers should hear of (notifications.rules), each morning after the night's
+    # figures; the weekly digest by e-mail on Monday morning (Vietnam time).
+    "notifications-evaluate": {
+        "task": "notifications.evaluate",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    "notifications-digest": {
+        "task": "notifications.weekly_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
 }
+
+# --- Notifications: the channels a message leaves by (notifications.channels), the address
+# links in e-mails point to, and the rules' thresholds.
+NOTIFICATION_CHANNELS = env.list(
+    "NOTIFICATION_CHANNELS", default=["notifications.channels.EmailChannel"]
+)
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+NOTIFY_INACTIVE_DAYS = env.int("NOTIFY_INACTIVE_DAYS", default=21)
+FILING_DUE_DAY = env.int("FILING_DUE_DAY", default=5)  # the month's report, by this day after
 
 # --- Accounts (custom user, allauth: username or e-mail login, no open sign-up).
 AUTH_USER_MODEL = "accounts.User"

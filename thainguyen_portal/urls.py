@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core.health import healthz
-from core.views import language
+from core.views import help_page, language
 from dashboards.views import home
 from teams.views import directory as team_directory
 
@@ -30,10 +30,12 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("apps/", include("apps_catalog.urls")),
     path("reorganizations/", include("reorganizations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<str:code>/", language, name="language"),
+    path("help/", help_page, name="help"),
     path("admin/", admin.site.urls),
 ]
 

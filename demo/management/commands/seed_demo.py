@@ -9,6 +9,7 @@ from django.db import connection
 from dashboards.rollups import rollup
 from demo.builders import DEMO_TOTP_USERS, PUBLISHED, DemoSecrets, seed_demo
 from demo.scale import SCALES, seed_scale
+from notifications.services import notifications_evaluate
 
 
 class Command(BaseCommand):
@@ -52,6 +53,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         rollup(full=bool(options["scale"]))
         self.stdout.write(f"Figures computed in {time.monotonic() - started:.1f} s.")
+        # ... and the officers have heard what today's rules find (the morning's task).
+        told = notifications_evaluate()
+        self.stdout.write(f"Notifications: {told} for the officers to read.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {secrets.password}):")
         for username, role, unit in logins:
