@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "training",
     "imports",
     "dashboards",
+    "quality",
     "reorganizations",
     "api",
     "demo",
