@@ -96,6 +96,7 @@ ITEMS = {
             "dashboards:indicators",
             current=("dashboards:indicators",),
         ),
+        Item("quality", _("Data quality"), "quality:flag-list", current=("quality:",)),
         Item("apps", _("Apps"), "apps_catalog:app-list", current=("apps_catalog:",)),
         Item("accounts", _("Accounts"), "accounts:user-list", current=("accounts:",)),
         Item("audit", _("Audit log"), "audit:event-list", current=("audit:",)),
@@ -111,13 +112,14 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     Role.AREA_OFFICER: (
         ("teams", "members", "households", "figures"),
-        ("filing", "visits", "training", "reports", "units", "apps", "accounts"),
+        ("filing", "visits", "quality", "training", "reports", "units", "apps", "accounts"),
     ),
     Role.PROVINCE_OFFICER: (
         ("figures", "reports", "teams", "training"),
         (
             "filings",
             "indicators",
+            "quality",
             "members",
             "households",
             "visits",
@@ -133,6 +135,7 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "reports",
             "filings",
             "indicators",
+            "quality",
             "members",
             "visits",
             "units",
@@ -159,6 +162,7 @@ GATES = {
     "audit": policies.can_read_audit,
     "admin": policies.is_administrator,
     "indicators": policies.can_manage_indicators,
+    "quality": policies.can_check_flags,
 }
 
 
