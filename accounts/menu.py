@@ -96,6 +96,7 @@ ITEMS = {
             "dashboards:indicators",
             current=("dashboards:indicators",),
         ),
+        Item("quality", _("Data quality"), "quality:flag-list", current=("quality:",)),
         Item("apps", _("Apps"), "apps_catalog:app-list", current=("apps_catalog:",)),
         Item(
             "notifications",
@@ -121,6 +122,7 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "filing",
             "visits",
+            "quality",
             "training",
             "reports",
             "units",
@@ -135,6 +137,7 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "filings",
             "indicators",
+            "quality",
             "members",
             "households",
             "visits",
@@ -152,6 +155,7 @@ LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "reports",
             "filings",
             "indicators",
+            "quality",
             "members",
             "visits",
             "units",
@@ -180,6 +184,7 @@ GATES = {
     "audit": policies.can_read_audit,
     "admin": policies.is_administrator,
     "indicators": policies.can_manage_indicators,
+    "quality": policies.can_check_flags,
 }
 
 

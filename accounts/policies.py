@@ -148,6 +148,18 @@ def can_review_filings(user) -> bool:
     return _role(user) in (Role.ADMIN, Role.PROVINCE_OFFICER)
 
 
+def can_check_flags(user, unit=None) -> bool:
+    """Data-quality flags are read and marked as checked by area and province officers (and
+    admins), in their own scope; never by team leaders. Without ``unit``: whether they check
+    any."""
+    if _role(user) not in (Role.ADMIN, Role.PROVINCE_OFFICER, Role.AREA_OFFICER):
+        return False
+    if unit is None or user.is_superuser:
+        return True
+    scope = user.scope_unit
+    return scope is not None and unit.is_within(scope)
+
+
 def creatable_roles(user) -> list[Role]:
     """The roles of the accounts this user may create (always inside their own scope)."""
     role = _role(user)

@@ -134,6 +134,7 @@ EXPECTED: dict[str, str] = {
     "dashboards:report-download": "anon:login,login leader:404,404 off_a:ok,404 off_b:404,ok prov:404,404 admin:404,404",
     "dashboards:report-request": "anon:login,login,login leader:go,404,404 off_a:go,404,404 off_b:404,go,404 prov:go,go,go admin:go,go,go",
     "dashboards:reports": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
+    "quality:flag-list": "anon:login leader:403 off_a:ok off_b:ok prov:ok admin:ok",
     "reorganizations:list": "anon:login leader:403 off_a:403 off_b:403 prov:ok admin:ok",
     "reorganizations:accounts": "anon:login leader:403 off_a:403 off_b:403 prov:ok admin:ok",
     "reorganizations:detail": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:ok,404 admin:ok,ok",

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "training",
     "imports",
     "dashboards",
+    "quality",
     "reorganizations",
     "notifications",
     "api",

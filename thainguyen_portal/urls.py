@@ -19,6 +19,7 @@ urlpatterns = [
     path("units/", include("areas.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("reports/filed/", include("dashboards.filing_urls")),
+    path("quality/", include("quality.urls")),
     path("users/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("teams/", include("teams.urls")),

@@ -31,6 +31,7 @@ EXPECTED = {
     "can_manage_indicators": (0, 0, 0, 1, 1),
     "can_file_report": (0, 0, 1, 0, 1),  # any commune at all (below: which ones)
     "can_review_filings": (0, 0, 0, 1, 1),
+    "can_check_flags": (0, 0, 1, 1, 1),  # any unit at all (below: which ones)
 }
 
 
@@ -163,3 +164,16 @@ def test_targets_are_handed_down_never_set_for_ones_own_unit(
     assert not policies.can_set_target(officer_a, tree.commune_b)  # another district
     assert not policies.can_set_target(leader_a, tree.hamlet_a)
     assert policies.can_set_target(admin_user, tree.province)
+
+
+@pytest.mark.django_db
+def test_flags_are_checked_by_officers_inside_their_own_scope(
+    tree, leader_a, officer_a, province_officer, admin_user
+):
+    assert policies.can_check_flags(officer_a, tree.hamlet_a)
+    assert policies.can_check_flags(officer_a, tree.district_a)
+    assert not policies.can_check_flags(officer_a, tree.hamlet_b)  # another district
+    assert not policies.can_check_flags(officer_a, tree.province)  # the level above
+    assert policies.can_check_flags(province_officer, tree.hamlet_b)
+    assert not policies.can_check_flags(leader_a, tree.hamlet_a)
+    assert policies.can_check_flags(admin_user, tree.hamlet_b)

@@ -57,8 +57,9 @@ def test_dashboard_queries_do_not_grow_with_the_data(
     client = client_for(province_officer)
     # session, user, scope unit, unit, breadcrumbs, figures, children (current and former),
     # apps, state, trends (10); the indicators: the tree, the facts (8), bases, targets,
-    # indicators, units, the level above (16)
-    with django_assert_max_num_queries(26):
+    # indicators, units, the level above (16); the data-quality panel (quality: open_flags)
+    # adds 22: scope unit, units, its own figures and bases (14), six rules, the checks
+    with django_assert_max_num_queries(48):
         response = client.get(reverse("dashboards:unit", args=[tree.province.pk]))
     assert len(response.context["children"]) == 2
 
