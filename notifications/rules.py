@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -137,6 +138,7 @@ def behind_target(today: datetime.date, officers: Officers) -> Iterator[Finding]
                     "target": str(target.value),
                     "projected": str(value.projected) if value.projected is not None else "",
                     "due": _day(target.due_on),
+                    "per_hundred": target.indicator.per_hundred,
                 },
             )
 
@@ -288,6 +290,16 @@ def _date(iso: str) -> str:
     return date_format(datetime.date.fromisoformat(iso), "d/m/Y") if iso else ""
 
 
+def _value(raw: str, per_hundred: bool) -> str:
+    """“3,99 %” or “0,56/100 dân”, in the page's language; “—” when unknown."""
+    if not raw:
+        return "—"
+    number = number_format(Decimal(raw).normalize(), decimal_pos=None, use_l10n=True)
+    if "." in raw and raw.rstrip("0").split(".")[-1]:
+        number = number_format(Decimal(raw), decimal_pos=2, use_l10n=True)
+    return _("%(n)s per 100 people") % {"n": number} if per_hundred else f"{number} %"
+
+
 def message(notification: Notification) -> str:
     """The notification's sentence, in the language of the page or e-mail being written."""
     p = notification.params
@@ -303,7 +315,13 @@ def message(notification: Notification) -> str:
         return _(
             "%(unit)s is behind its target for “%(indicator)s”: %(value)s now, %(target)s "
             "due on %(due)s; at the recent pace it would reach %(projected)s."
-        ) % {**p, "due": _date(p["due"]), "projected": p.get("projected") or "—"}
+        ) % {
+            **p,
+            "due": _date(p["due"]),
+            "value": _value(p.get("value", ""), p.get("per_hundred", False)),
+            "target": _value(p.get("target", ""), p.get("per_hundred", False)),
+            "projected": _value(p.get("projected", ""), p.get("per_hundred", False)),
+        }
     if rule == Rule.REPORT_DUE:
         return _("The report of %(month)s for %(unit)s is due on %(due)s.") % {
             **p,

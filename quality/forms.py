@@ -38,7 +38,7 @@ class FlagFilters(forms.Form):
             label=_("Status"),
             required=False,
             choices=[
-                ("open", _("Open")),
+                ("open", _("Not checked yet")),
                 ("checked", _("Checked")),
                 ("all", _("Open and checked")),
             ],

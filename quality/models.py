@@ -17,7 +17,7 @@ from core.models import TimeStampedModel
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Not checked yet")
     CHECKED = "checked", _("Checked")
 
 

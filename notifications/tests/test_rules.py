@@ -94,7 +94,8 @@ def test_a_unit_behind_its_target_is_told_and_one_on_track_is_not(
     visit(team, leader, household(tree.hamlet_a), TODAY, app=app, outcome=outcome)
     notifications_evaluate(rules={Rule.BEHIND_TARGET})
     (notice,) = told(officer_a, Rule.BEHIND_TARGET)
-    assert tree.commune_a.name in notice.message and "80" in notice.message
+    assert tree.commune_a.name in notice.message
+    assert "hiện đạt 10 %, chỉ tiêu 80 %" in notice.message  # Vietnamese numbers
     assert len(told(province_officer, Rule.BEHIND_TARGET)) == 1  # who set it hears too
 
     Notification.objects.all().delete()
