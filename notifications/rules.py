@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Max, Q
