@@ -14,8 +14,8 @@ register = template.Library()
 
 
 @register.filter
-def signed(value: float, digits: int = 1) -> str:
-    """A difference with its sign: +1.5, −0.5, 0."""
+def signed(value: float, digits: int = 2) -> str:
+    """A difference with its sign: +1.50, −0.25, 0.00."""
     text = floatformat(abs(value), digits)
     if text.strip("0.,") == "":
         return floatformat(0, digits)
