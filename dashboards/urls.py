@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import indicator_views, views
+from . import indicator_views, training_views, views
 
 app_name = "dashboards"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/targets/", indicator_views.targets, name="targets"),
     path("indicators/", indicator_views.indicator_list, name="indicators"),
     path("reports/<int:pk>.<str:kind>", views.report_download, name="report-download"),
+    path("training/", training_views.course_effects, name="training-effects"),
+    path("training/<int:pk>/", training_views.course_effect_page, name="course-effect"),
 ]

@@ -142,6 +142,8 @@ EXPECTED: dict[str, str] = {
     "reorganizations:apply": "anon:login,login leader:403,403 off_a:403,403 off_b:403,403 prov:ok,404 admin:ok,ok",
     "dashboards:status": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     "dashboards:unit": "anon:login,login,login leader:ok,404,404 off_a:ok,404,404 off_b:404,ok,404 prov:ok,ok,ok admin:ok,ok,ok",
+    "dashboards:course-effect": "anon:login,login leader:404,404 off_a:ok,404 off_b:404,ok prov:ok,ok admin:ok,ok",
+    "dashboards:training-effects": "anon:login leader:ok off_a:ok off_b:ok prov:ok admin:ok",
     # The month's report: filed by a commune's own officers (none among these personas: see
     # dashboards/tests/test_filings.py), read by the district, reviewed by the province.
     "filings:approve": "anon:login,login leader:404,404 off_a:403,404 off_b:404,403 prov:ok,ok admin:ok,ok",
@@ -413,6 +415,7 @@ PK_KINDS = {
     "dashboards:refresh": "unit",
     "dashboards:report-request": "unit",
     "dashboards:report-download": "report",
+    "dashboards:course-effect": "course",
     "filings:month": "commune",
     "filings:submit": "commune",
     "filings:preview": "commune",
