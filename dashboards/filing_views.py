@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import policies
 from accounts.policies import require, requires
 from areas import selectors as area_selectors
-from areas.models import AdministrativeUnit
+from areas.models import AdministrativeUnit, Level
 from core.exports import XLSX_CONTENT_TYPE
 from core.pagination import paginate, query_without_page
 
@@ -209,6 +209,8 @@ def filing_submissions(request):
             "status": status,
             "counts": [(key, labels[key], n) for key, n in counts.items()],
             "total": sum(counts.values()),
+            # Since July 2025 communes sit under the province: no district column then.
+            "with_districts": any(row.unit.parent.level == Level.DISTRICT for row in rows),
             "page": paginate(request, rows, per_page=100),
             "page_query": query_without_page(request),
         },

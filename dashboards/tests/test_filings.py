@@ -487,6 +487,19 @@ def test_the_submissions_page_counts_every_commune_by_status(
     assert "Thị trấn Chợ Chu" in only and "Xã Bảo Cường" not in only
 
 
+def test_the_submissions_page_names_districts_only_while_there_are_some(
+    client_for, province_officer, tree
+):
+    from areas.models import AdministrativeUnit, Level
+
+    client = client_for(province_officer)
+    assert "Huyện Định Hóa" in client.get(reverse("filings:submissions")).content.decode()
+    # Since July 2025: communes straight under the province, no district column.
+    AdministrativeUnit.objects.filter(level=Level.COMMUNE).update(parent=tree.province)
+    html = client.get(reverse("filings:submissions")).content.decode()
+    assert "Tỉnh Thái Nguyên</td>" not in html and 'data-label="Huyện"' not in html
+
+
 def test_the_submissions_page_costs_the_same_queries_for_many_communes(
     client_for, province_officer, tree, django_assert_max_num_queries
 ):
