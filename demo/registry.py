@@ -24,8 +24,10 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from apps_catalog.models import App
 from areas.models import AdministrativeUnit, Level
+from areas.reference import MAPPING_2025, reference_file
 from citizens.models import Assistance, Citizen, Household, Sex, Visit, VisitKind
 from core.text import fold
+from reorganizations.services import parse_mapping_csv
 from teams.models import Affiliation, MemberRole, Team, TeamMember
 from teams.services import members_bulk_add, teams_bulk_found
 from training.models import Attendance, Course, Session, Trainee
@@ -40,6 +42,8 @@ TRUNG_KIEN_HOUSEHOLDS = 242
 DINH_HOA_CODE = "167"
 PROVINCE_CODE = "19"
 XA_DINH_HOA_CODE = "05569"  # since 1 July 2025
+QUIET_DAYS = 35
+DAI_TU_CODE = "05830"  # Xã Đại Từ, since 1 July 2025
 # The first records: households registered from January 2024 on.
 RECORDS_START = datetime.date(2024, 1, 8)
 
@@ -479,9 +483,20 @@ def seed_visits(log: Callable[[str], None], password: str) -> None:
         "so-tay-dang-vien": 1,
     }
     hamlet_ids = Household.objects.values_list("hamlet_id", flat=True).distinct()
-    teams = Team.objects.active().filter(hamlet_id__in=hamlet_ids).select_related("hamlet")
+    teams = list(
+        Team.objects.active()
+        .filter(hamlet_id__in=hamlet_ids)
+        .select_related("hamlet__parent")
+        .order_by("hamlet__code")
+    )
+    # One team of today's Xã Đại Từ (daitu's commune) went quiet five weeks ago: what the
+    # morning's notifications are for.
+    mapping, _errors = parse_mapping_csv(reference_file(MAPPING_2025).read_bytes())
+    dai_tu = {row.old_code for row in mapping if row.new_code == DAI_TU_CODE}
+    quiet = next((t for t in teams if t.hamlet.parent.code in dai_tu), None)
     with transaction.atomic():
         for team in teams:
+            last_day = today - datetime.timedelta(days=QUIET_DAYS) if team == quiet else today
             leader = team.members.current().filter(role=MemberRole.LEADER).first()
             if leader.user_id is None:
                 leader.user = user_create(
@@ -501,9 +516,11 @@ def seed_visits(log: Callable[[str], None], password: str) -> None:
                 if rng.random() > 0.7:
                     continue
                 first = timezone.localtime(household.created_at).date()
+                if first >= last_day:
+                    continue
                 for _ in range(rng.choice([1, 1, 1, 2, 3])):
                     day = first + datetime.timedelta(
-                        days=rng.randrange(0, max((today - first).days, 1))
+                        days=rng.randrange(0, max((last_day - first).days, 1))
                     )
                     draw = kinds.random()
                     kind = (

@@ -87,7 +87,7 @@ def team_inactive(today: datetime.date, officers: Officers) -> Iterator[Finding]
         .filter(
             Q(decision_date__lte=since) | Q(decision_date__isnull=True, created_at__date__lte=since)
         )
-        .annotate(last=Max("visits__visited_on"))
+        .annotate(last=Max("visits__visited_on", filter=Q(visits__withdrawn_at__isnull=True)))
         .filter(Q(last__lt=since) | Q(last__isnull=True))
         .select_related("hamlet")
     )
@@ -151,7 +151,7 @@ def report_due(today: datetime.date, officers: Officers) -> Iterator[Finding]:
     """Last month's report, not yet submitted (or returned and not resubmitted), from the
     first day of this month; due on day ``FILING_DUE_DAY``."""
     month = _previous_month(today)
-    due = today.replace(day=settings.FILING_DUE_DAY)
+    due = today.replace(day=min(max(settings.FILING_DUE_DAY, 1), 28))
     filers = [u for u in officers.rows if u.scope_unit.level == Level.COMMUNE]
     filers = [u for u in filers if policies.can_file_report(u, u.scope_unit)]
     done = set(

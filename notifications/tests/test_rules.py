@@ -61,6 +61,16 @@ def test_a_team_that_stopped_recording_is_told_to_the_officers_of_its_area(
     assert officer_a.unread_notifications == 1
 
 
+def test_a_withdrawn_visit_does_not_count_as_recording(tree, leader, officer_a):
+    team = recording_team(tree.hamlet_a, leader)
+    recent = visit(team, leader, household(tree.hamlet_a), TODAY - datetime.timedelta(days=2))
+    notifications_evaluate(rules={Rule.TEAM_INACTIVE})
+    assert told(officer_a, Rule.TEAM_INACTIVE) == []
+    type(recent).objects.filter(pk=recent.pk).update(withdrawn_at=timezone.now())
+    notifications_evaluate(rules={Rule.TEAM_INACTIVE})
+    assert len(told(officer_a, Rule.TEAM_INACTIVE)) == 1
+
+
 def test_a_team_that_recorded_lately_or_cannot_record_is_not_told(tree, leader, officer_a):
     team = recording_team(tree.hamlet_a, leader)
     visit(team, leader, household(tree.hamlet_a), TODAY - datetime.timedelta(days=3))
