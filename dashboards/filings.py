@@ -31,6 +31,7 @@ from accounts.policies import require
 from areas.models import AdministrativeUnit, Level
 from audit.models import Action
 from audit.services import audit_record
+from core.dates import official_date
 from core.exports import xlsx_bytes
 from core.text import fold
 
@@ -88,13 +89,6 @@ def month_end(month: datetime.date) -> datetime.date:
 def cut_off_for(month: datetime.date, today: datetime.date | None = None) -> datetime.date:
     """The day the figures are counted to: the month's last day, or today while it lasts."""
     return min(month_end(month), today or timezone.localdate())
-
-
-def official_date(day: datetime.date) -> str:
-    """ "ngày 05 tháng 02 năm 2026", "ngày 28 tháng 11 năm 2026": days below 10 and the
-    months January and February take a leading zero (Nghị định 30/2020/NĐ-CP)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 # ---------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 
 from areas.models import Level
+from core.dates import official_date
 from core.text import fold
 
 from .models import MemberRole, Team, TeamMember
@@ -34,14 +35,6 @@ SCAN_LINE = "Quét mã để tìm tổ công nghệ số của thôn"
 TEAM_KIND = "Tổ công nghệ số cộng đồng"
 # Members named on the poster besides the leader: it stays one page; the directory has all.
 POSTER_CONTACTS = 8
-
-
-def official_date(day: datetime.date) -> str:
-    """ "ngày 05 tháng 02 năm 2026": days below 10 and the months January and February take a
-    leading zero (Nghị định 30/2020/NĐ-CP). The same rule as dashboards.filings.official_date,
-    which sits above this app and so cannot be imported here."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def _committee(unit) -> str:
