@@ -156,8 +156,9 @@ def test_every_queryset_scoped_by_a_unit_speaks_the_one_vocabulary():
 
     from areas.models import UnitScopedQuerySet
 
-    # Scoped otherwise: a report and an upload by their requester, the audit log by role.
-    own_rules = {"Report", "ImportBatch", "AuditEvent"}
+    # Scoped otherwise: a report and an upload by their requester, the audit log by role, a
+    # notification by its recipient (and, of theirs, those about their area today).
+    own_rules = {"Report", "ImportBatch", "AuditEvent", "Notification"}
     scoped = []
     for model in apps.get_models():
         queryset = type(model._default_manager.get_queryset())
