@@ -123,10 +123,33 @@ def test_the_choices_page_keeps_what_the_user_ticked(officer_a, client_for):
     preference = Preference.objects.get(user=officer_a)
     assert preference.digest is False
     assert Rule.REPORT_DUE not in preference.muted and Rule.TEAM_INACTIVE in preference.muted
-    page = client.get(reverse("notifications:settings")).content.decode()
-    assert f'value="{Rule.REPORT_DUE}" checked' in page or (
-        f'value="{Rule.REPORT_DUE}"' in page and "checked" in page
+    form = client.get(reverse("notifications:settings")).context["form"]
+    assert form.initial == {"receive": [Rule.REPORT_DUE], "digest": False}
+
+
+def test_a_kind_that_does_not_exist_is_refused_and_nothing_changes(officer_a, client_for):
+    client = client_for(officer_a)
+    response = client.post(
+        reverse("notifications:settings"), {"receive": ["nope", Rule.REPORT_DUE], "digest": "on"}
     )
+    assert response.status_code == 200
+    assert "receive" in response.context["form"].errors
+    assert response.context["form"]["digest"].value() is True  # what was ticked stays ticked
+    assert not Preference.objects.filter(user=officer_a).exists()
+
+
+def test_the_list_costs_the_same_queries_for_more_notifications(
+    tree, officer_a, client_for, django_assert_max_num_queries
+):
+    client = client_for(officer_a)
+    notify(officer_a, tree.hamlet_a, "first")
+    client.get(reverse("notifications:list"))
+    with django_assert_max_num_queries(6) as few:
+        client.get(reverse("notifications:list"))
+    for n in range(30):
+        notify(officer_a, tree.hamlet_a, f"more-{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get(reverse("notifications:list")).context["page"]) == 31
 
 
 def test_the_evaluation_and_digest_are_periodic_tasks(settings):
