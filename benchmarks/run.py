@@ -424,6 +424,23 @@ def measure_api(seconds: float, clients: int, database_url: str) -> dict:
     }
 
 
+# --- a locust load at full scale ----------------------------------------------------------
+
+LOAD = {"TeamLeader": 200, "AreaOfficer": 10, "ProvinceOfficer": 10}
+
+
+def measure_load(seconds: int, database_url: str) -> dict:
+    """200 team leaders syncing a day's visits while 20 officers browse (lists, dashboards),
+    against gunicorn in production mode: p95 and error rate per kind of request."""
+    from loadtest.run import prepare_accounts, serve_and_load
+
+    accounts = prepare_accounts(LOAD["ProvinceOfficer"], fixed=LOAD)
+    returncode, stats = serve_and_load(
+        database_url, accounts, users=sum(LOAD.values()), seconds=seconds, spawn_rate=20
+    )
+    return {"locust_exit": returncode, "locust": stats}
+
+
 # --- the run ------------------------------------------------------------------------------
 
 
@@ -446,6 +463,9 @@ def measure(scale: str, args, database_url: str) -> dict:
     figures.update(measure_dashboard())
     print("  the visits API…", flush=True)
     figures.update(measure_api(args.api_seconds, args.clients, database_url))
+    if scale in args.load_scales.split(","):
+        print(f"  a locust load ({sum(LOAD.values())} users, {args.load_seconds} s)…", flush=True)
+        figures.update(measure_load(args.load_seconds, database_url))
     return figures
 
 
@@ -479,8 +499,14 @@ def report(results: dict) -> str:
             f"statuses {f['visits_api']['statuses']}",
             f"trivial insert view      {f['trivial_insert']['requests_per_s']:7.1f} req/s  "
             f"visits/trivial = {f['visits_over_trivial_throughput']:.2f}",
-            "",
         ]
+        for name, row in f.get("locust", {}).items():
+            lines.append(
+                f"locust {name[:28]:28} {row['requests']:7,} req  {row['requests_per_s']:6.1f}/s  "
+                f"p50 {row['p50_ms']:6.0f} ms  p95 {row['p95_ms']:6.0f} ms  "
+                f"errors {100 * row['error_rate']:.2f} %"
+            )
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -490,6 +516,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--api-seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--load-scales", default="province", help="scales with a locust run")
+    parser.add_argument("--load-seconds", type=int, default=90)
     parser.add_argument("--out", default=str(ROOT / "var" / "bench.json"))
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")

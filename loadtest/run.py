@@ -57,16 +57,28 @@ def main() -> int:
 
     rollup_full()
     accounts = prepare_accounts(args.users)
-    accounts_file = Path(tempfile.mkdtemp()) / "accounts.json"
-    accounts_file.write_text(json.dumps(accounts))
+    returncode, _ = serve_and_load(load_url, accounts, users=args.users, seconds=args.seconds)
+    return returncode
+
+
+def serve_and_load(
+    load_url: str, accounts: dict, *, users: int, seconds: int, spawn_rate: int = 10
+) -> tuple[int, dict]:
+    """gunicorn in production mode on the prepared database, locust against it for
+    ``seconds``; returns locust's exit code and its figures (requests, failures, p50, p95 per
+    kind of request and in all, from its CSV statistics)."""
     from django.db import connections
 
     connections.close_all()
+    folder = Path(tempfile.mkdtemp())
+    accounts_file = folder / "accounts.json"
+    accounts_file.write_text(json.dumps(accounts))
 
     port = 18500 + os.getpid() % 400
     env = {
         **os.environ,
         "DATABASE_URL": load_url,
+        "DJANGO_SETTINGS_MODULE": "thainguyen_portal.settings",
         "LOADTEST_ACCOUNTS": str(accounts_file),
         "LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -109,16 +121,18 @@ def main() -> int:
                 str(ROOT / "loadtest" / "locustfile.py"),
                 "--headless",
                 "--users",
-                str(args.users),
+                str(users),
                 "--spawn-rate",
-                "10",
+                str(spawn_rate),
                 "--run-time",
-                f"{args.seconds}s",
+                f"{seconds}s",
                 "--host",
                 f"http://127.0.0.1:{port}",
                 "--only-summary",
                 "--stop-timeout",
                 "5",
+                "--csv",
+                str(folder / "load"),
             ],
             cwd=ROOT,
             env=env,
@@ -126,12 +140,41 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return done.returncode
+    return done.returncode, read_stats(folder / "load_stats.csv")
 
 
-def prepare_accounts(users: int) -> dict:
+def read_stats(path: Path) -> dict:
+    """Locust's per-request statistics: requests, failures, error rate, p50 and p95 (ms)."""
+    import csv
+
+    def number(text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:  # "N/A": a kind of request that got no answer
+            return 0.0
+
+    if not path.exists():
+        return {}
+    figures = {}
+    with path.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            requests = int(row["Request Count"])
+            failures = int(row["Failure Count"])
+            figures[row["Name"]] = {
+                "requests": requests,
+                "failures": failures,
+                "error_rate": failures / requests if requests else 0.0,
+                "p50_ms": number(row["50%"]),
+                "p95_ms": number(row["95%"]),
+                "requests_per_s": number(row["Requests/s"]),
+            }
+    return figures
+
+
+def prepare_accounts(users: int, fixed: dict[str, int] | None = None) -> dict:
     """Tokens for the demo team leaders (with households to visit), the area officers, and
-    one province officer per simulated one (each with its own authenticator secret)."""
+    one province officer per simulated one (each with its own authenticator secret).
+    ``fixed``: exact numbers of simulated users per kind (locust's ``fixed_count``)."""
     from allauth.mfa.totp.internal.auth import TOTP
 
     from accounts.models import Role
@@ -168,6 +211,7 @@ def prepare_accounts(users: int) -> dict:
         "officers": ["daitu", "chochu"],
         "province": secrets,
         "dashboards": dashboards,
+        "fixed": fixed or {},
     }
 
 
