@@ -326,6 +326,9 @@ def _compute(run: Run, now: datetime.datetime) -> None:
         )
         for statement in _scratch_sql(run):
             cursor.execute(statement, [])
+        if connection.vendor == "postgresql":  # a scratch table has no statistics until
+            # ANALYZE: without them the planner guesses a few thousand rows and spills
+            cursor.execute(f"ANALYZE {VISIT_DAYS}, {HELP_DAYS}")
         cursor.execute(_own_periods_sql(run), [])
         cursor.execute(f"DROP TABLE {VISIT_DAYS}")
         cursor.execute(f"DROP TABLE {HELP_DAYS}")
