@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -534,12 +534,7 @@ class HouseholdImporter:
             new_households[d["group"]] = household
         if new_households:
             _check_new_households(list(new_households.values()))
-            bulk_create_with_history(
-                list(new_households.values()),
-                Household,
-                batch_size=_BATCH,
-                default_user=history_user,
-            )
+            _insert_with_history(list(new_households.values()), history_user)
             result["households"] = len(new_households)
 
         # 2. Households already recorded whose counts or consent the file changes (before
@@ -587,9 +582,7 @@ class HouseholdImporter:
         if new_citizens:
             try:
                 with transaction.atomic():
-                    bulk_create_with_history(
-                        new_citizens, Citizen, batch_size=_BATCH, default_user=history_user
-                    )
+                    _insert_with_history(new_citizens, history_user)
             except IntegrityError as exc:  # the same number stored meanwhile elsewhere
                 raise id_number_refused() from exc
             result["citizens"] = len(new_citizens)
@@ -612,10 +605,61 @@ def _new_citizen(household_id: int, d: dict) -> Citizen:
         id_number_last4=number[-4:] if number else "",
     )
     citizen.search_key = fold(citizen.full_name)
-    # The field checks of full_clean (lengths, choices), without its per-row queries: the
-    # plan has checked the references, duplicates and constraints already.
-    citizen.full_clean(exclude=["household"], validate_unique=False, validate_constraints=False)
+    _check_fields(citizen, exclude=["household"])
     return citizen
+
+
+def _check_fields(obj, *, exclude: list[str]) -> None:
+    """What full_clean would refuse on fields the plan does not bound (text too long for its
+    column), without its per-row queries: the plan has checked the references, duplicates
+    and constraints already. Only a row that overflows pays for full_clean's exact message."""
+    for column in type(obj)._meta.concrete_fields:
+        limit = getattr(column, "max_length", None)
+        value = getattr(obj, column.attname)
+        if limit and isinstance(value, str) and len(value) > limit:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _insert_with_history(objs: list, history_user: User | None) -> None:
+    """Insert new rows of one model and their "created" history entries, as save() would
+    (and bulk_create_with_history does). On PostgreSQL through COPY, the ids drawn from the
+    table's sequence first; row triggers fire as for INSERT."""
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(objs, model, batch_size=_BATCH, default_user=history_user)
+        return
+    now = timezone.now()
+    meta = model._meta
+    history = model.history.model
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            obj.created_at = obj.updated_at = now
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        _copy(cursor, meta.db_table, [f.attname for f in meta.concrete_fields], objs, {})
+        extra = {
+            "history_date": now,
+            "history_change_reason": None,
+            "history_type": "+",
+            "history_user_id": history_user.pk if history_user else None,
+        }
+        columns = [f.attname for f in history._meta.concrete_fields if f.attname != "history_id"]
+        _copy(cursor, history._meta.db_table, columns, objs, extra)
+
+
+def _copy(cursor, table: str, columns: list[str], objs: list, extra: dict) -> None:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+        for obj in objs:
+            copy.write_row(
+                [extra[c] if c in extra else getattr(obj, c) for c in columns]  # noqa: SIM401
+            )
 
 
 def _check_new_households(households: list[Household]) -> None:
@@ -623,11 +667,7 @@ def _check_new_households(households: list[Household]) -> None:
     their fields, and that no household of the same head and address (as one search key) is
     recorded in the hamlet already."""
     for household in households:
-        household.full_clean(
-            exclude=["hamlet", "consent_recorded_by"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        _check_fields(household, exclude=["hamlet", "consent_recorded_by"])
     keys = {(h.hamlet_id, h.search_key) for h in households if h.head_name}
     recorded = set(
         Household.objects.filter(
