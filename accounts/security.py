@@ -144,4 +144,16 @@ def _api_caller_must_change_password(request) -> bool:
     header = request.headers.get("authorization", "").split()
     if len(header) != 2 or header[0].lower() != "token":
         return False
-    return Token.objects.filter(key=header[1], user__must_change_password=True).exists()
+    token = api_token(request, header[1])
+    return token is not None and token.user.must_change_password
+
+
+def api_token(request, key: str) -> Token | None:
+    """The API token ``key`` with its account and the account's scope, read once per request:
+    this middleware's check and the API's authentication share it."""
+    cached = getattr(request, "_api_token", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    token = Token.objects.select_related("user__scope_unit").filter(key=key).first()
+    request._api_token = (key, token)
+    return token

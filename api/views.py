@@ -23,7 +23,7 @@ from rest_framework import serializers as serializers_base
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.fields import CharField
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -32,7 +32,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from accounts import policies
-from accounts.security import has_totp, requires_mfa, totp_code_is_valid
+from accounts.security import api_token, has_totp, requires_mfa, totp_code_is_valid
 from accounts.services import user_field_synced
 from apps_catalog.models import App, Outcome
 from areas.models import AdministrativeUnit
@@ -49,8 +49,27 @@ from .pagination import ApiPagination
 from .parsers import BoundedJSONParser
 from .permissions import RegistryWritePermission, VisitWritePermission
 
+
+class PortalTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, in one query: the token with its account and the account's
+    scope (which every scoped queryset needs next), shared with the password-change check
+    that ran before the view (accounts.security.api_token)."""
+
+    def authenticate(self, request):
+        self._request = request._request
+        return super().authenticate(request)
+
+    def authenticate_credentials(self, key):
+        token = api_token(self._request, key)
+        if token is None:
+            raise AuthenticationFailed(gettext_lazy("Invalid token."))
+        if not token.user.is_active:
+            raise AuthenticationFailed(gettext_lazy("User inactive or deleted."))
+        return (token.user, token)
+
+
 # Token first: an unauthenticated request then gets 401 with "WWW-Authenticate: Token".
-API_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+API_AUTHENTICATION = [PortalTokenAuthentication, SessionAuthentication]
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -380,7 +399,10 @@ class VisitViewSet(PrivateSearchMixin, mixins.CreateModelMixin, ScopedReadOnlyVi
             if self.get_queryset().filter(pk=exc.visit.pk).exists():
                 body["visit"] = exc.visit.pk
             return Response(body, status=status.HTTP_409_CONFLICT)
-        body = self.get_serializer(self.get_queryset().get(pk=visit.pk)).data
+        if not created:  # answered with the visit as it is now (corrected, withdrawn…)
+            visit = self.get_queryset().get(pk=visit.pk)
+        # A new visit comes with its members present and help records in hand.
+        body = self.get_serializer(visit).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(

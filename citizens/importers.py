@@ -12,24 +12,27 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from accounts import policies
 from accounts.models import User
 from areas.models import AdministrativeUnit
 from core.imports import Action, Plan, PlanRow
-from core.phones import InvalidPhone, normalize_phone
+from core.phones import InvalidPhone, clean_phone, normalize_phone
 from core.sheets import Table, cell_text, parse_date, parse_int
 from core.text import clean_text, fold
 from teams.importers import PlaceFinder
 
 from . import services
 from .models import Citizen, Household, Sex
+from .services.ids import id_number_refused
 
 FIELDS = {
     "commune": ["Xã", "Xã/Phường/Thị trấn", "Đơn vị cấp xã"],
@@ -178,12 +181,48 @@ def parse_count(value: object, *, low: int, high: int) -> int | None:
 # --- the importer -------------------------------------------------------------------------------
 
 
+class _KnownHousehold(NamedTuple):
+    """What the plan needs of a household already recorded."""
+
+    pk: int
+    member_count: int
+    smartphone_count: int
+    consent_on: datetime.date | None
+
+
+_CITIZEN_COLUMNS = (
+    "pk",
+    "household_id",
+    "search_key",
+    "birth_year",
+    "full_name",
+    "sex",
+    "phone",
+    "id_number_digest",
+    "household__hamlet__path",
+)
+
+
+class _KnownCitizen(NamedTuple):
+    """What the plan needs of a citizen already recorded (in the order of _CITIZEN_COLUMNS)."""
+
+    pk: int
+    household_id: int
+    search_key: str
+    birth_year: int | None
+    full_name: str
+    sex: str
+    phone: str
+    id_number_digest: str
+    hamlet_path: str
+
+
 @dataclass
 class _Group:
     """The rows of one household in the file."""
 
     key: tuple
-    household: Household | None  # already recorded, or None: created by the first good row
+    household: _KnownHousehold | None  # already recorded, or None: created by the first good row
     data: dict = field(default_factory=dict)  # the household's fields, first value given wins
     rows: list[PlanRow] = field(default_factory=list)
     citizens: int = 0
@@ -270,19 +309,39 @@ class HouseholdImporter:
                     parsed["digest"] = services.citizen_id_digest(parsed["id_number"])
                 parsed_rows.append((item, parsed))
 
-        households = {
-            (h.hamlet_id, fold(h.head_name), fold(h.address)): h
-            for h in Household.objects.within(self.unit)
-        }
-        by_name: dict[tuple, list[Citizen]] = {}
-        for citizen in Citizen.objects.within(self.unit):
-            key = (citizen.household_id, citizen.search_key, citizen.birth_year)
-            by_name.setdefault(key, []).append(citizen)
+        # Only the keys for matching, and only in the hamlets the file names: tuples, not
+        # model instances (a commune holds tens of thousands of citizens).
+        hamlet_ids = {p["where"].hamlet.pk for _item, p in parsed_rows}
+        households: dict[tuple, _KnownHousehold] = {}
+        for pk, hamlet_id, head, address, members, phones, consent in Household.objects.filter(
+            hamlet_id__in=hamlet_ids
+        ).values_list(
+            "pk",
+            "hamlet_id",
+            "head_name",
+            "address",
+            "member_count",
+            "smartphone_count",
+            "consent_on",
+        ):
+            households[(hamlet_id, fold(head), fold(address))] = _KnownHousehold(
+                pk, members, phones, consent
+            )
+        by_name: dict[tuple, list[_KnownCitizen]] = {}
+        for row in Citizen.objects.filter(household__hamlet_id__in=hamlet_ids).values_list(
+            *_CITIZEN_COLUMNS
+        ):
+            known = _KnownCitizen(*row)
+            key = (known.household_id, known.search_key, known.birth_year)
+            by_name.setdefault(key, []).append(known)
         digests = {p["digest"] for _item, p in parsed_rows if p.get("digest")}
         by_digest = {
-            c.id_number_digest: c
-            for c in Citizen.objects.filter(id_number_digest__in=digests).select_related(
-                "household__hamlet"
+            known.id_number_digest: known
+            for known in (
+                _KnownCitizen(*row)
+                for row in Citizen.objects.filter(id_number_digest__in=digests).values_list(
+                    *_CITIZEN_COLUMNS
+                )
             )
         }
 
@@ -321,7 +380,7 @@ class HouseholdImporter:
                 continue
 
             household = households.get(hh_key) if where.hamlet else None
-            citizen = None
+            citizen: _KnownCitizen | None = None
             if p["name"]:
                 citizen = by_digest.get(digest) if digest else None
                 if citizen is not None and (
@@ -329,7 +388,7 @@ class HouseholdImporter:
                 ):
                     # Outside the officer's area, the answer of any unusable number (no
                     # hint that the person is registered somewhere, nor where).
-                    visible = citizen.household.hamlet.path.startswith(self.unit.path)
+                    visible = citizen.hamlet_path.startswith(self.unit.path)
                     item.fail(
                         col("id_number"),
                         _("this citizen ID number is already registered in another household")
@@ -419,7 +478,7 @@ class HouseholdImporter:
         return plan
 
     @staticmethod
-    def _citizen_changes(citizen: Citizen, p: dict, *, by_id: bool) -> list[str]:
+    def _citizen_changes(citizen: _KnownCitizen, p: dict, *, by_id: bool) -> list[str]:
         changes = []
         if by_id and p["name"] != citizen.full_name:
             changes.append(_("name"))
@@ -434,7 +493,7 @@ class HouseholdImporter:
         return changes
 
     @staticmethod
-    def _household_changes(household: Household, data: dict) -> list[str]:
+    def _household_changes(household: _KnownHousehold, data: dict) -> list[str]:
         changes = []
         if data.get("member_count") not in (None, household.member_count):
             changes.append(_("members"))
@@ -446,45 +505,68 @@ class HouseholdImporter:
 
     @transaction.atomic
     def apply(self, plan: Plan) -> dict[str, int]:
-
+        """Write the good rows set by set: the new households in one multi-row insert, the
+        changed ones, then the new citizens in one more (history kept for each, as a save
+        would). The plan has checked every row; the database's constraints stay the net."""
         # "hamlets" is kept for callers that print it: an import creates none.
         result = {"created": 0, "updated": 0, "hamlets": 0, "households": 0, "citizens": 0}
-        households: dict[tuple, Household] = {}
-        for item in plan.good:
+        good = plan.good
+        history_user = self.user if isinstance(self.user, User) else None
+
+        # 1. New households, once per group of rows, in the file's order.
+        new_households: dict[tuple, Household] = {}
+        for item in good:
             d = item.data
+            if d["household_id"] or d["group"] in new_households:
+                continue
             group_data = d["household"]
-            household = households.get(d["group"])
-            if household is None and d["household_id"]:
-                household = Household.objects.select_related("hamlet").get(pk=d["household_id"])
-                households[d["group"]] = household
-            if household is None:
-                household = services.household_create(
-                    hamlet=AdministrativeUnit.objects.get(pk=d["hamlet_id"]),
-                    head_name=group_data["head_name"],
-                    address=group_data["address"],
-                    member_count=group_data["member_count"],
-                    smartphone_count=group_data.get("smartphone_count") or 0,
-                    consent_on=group_data.get("consent_on"),
-                    recorded_by=self.user,
-                )
-                households[d["group"]] = household
-                result["households"] += 1
-            elif d.get("household_changes"):
-                services.household_update(
-                    household=household,
-                    head_name=household.head_name,
-                    address=household.address,
-                    member_count=group_data.get("member_count") or household.member_count,
-                    smartphone_count=group_data["smartphone_count"]
-                    if group_data.get("smartphone_count") is not None
-                    else household.smartphone_count,
-                    consent_on=household.consent_on or group_data.get("consent_on"),
-                    recorded_by=self.user,
-                )
+            consent_on = group_data.get("consent_on")
+            household = Household(
+                hamlet_id=d["hamlet_id"],
+                head_name=clean_text(group_data["head_name"]),
+                address=clean_text(group_data["address"]),
+                member_count=group_data["member_count"],
+                smartphone_count=group_data.get("smartphone_count") or 0,
+                consent_on=consent_on,
+                consent_recorded_by=self.user if consent_on else None,
+            )
+            household.search_key = fold(f"{household.head_name} {household.address}")
+            new_households[d["group"]] = household
+        if new_households:
+            _check_new_households(list(new_households.values()))
+            _insert_with_history(list(new_households.values()), history_user)
+            result["households"] = len(new_households)
+
+        # 2. Households already recorded whose counts or consent the file changes (before
+        # their new members: consent first).
+        changed = {
+            item.data["household_id"]: item.data["household"]
+            for item in good
+            if item.data.get("household_changes") and item.data["household_id"]
+        }
+        for household in Household.objects.filter(pk__in=changed).select_related("hamlet"):
+            group_data = changed[household.pk]
+            services.household_update(
+                household=household,
+                head_name=household.head_name,
+                address=household.address,
+                member_count=group_data.get("member_count") or household.member_count,
+                smartphone_count=group_data["smartphone_count"]
+                if group_data.get("smartphone_count") is not None
+                else household.smartphone_count,
+                consent_on=household.consent_on or group_data.get("consent_on"),
+                recorded_by=self.user,
+            )
+
+        # 3. Citizens: those recorded are updated through the service (a file that corrects
+        # people is short), the new ones are inserted together.
+        updated_ids = [item.data["citizen_id"] for item in good if item.data["citizen_id"]]
+        recorded = Citizen.objects.select_related("household__hamlet").in_bulk(updated_ids)
+        new_citizens: list[Citizen] = []
+        for item in good:
+            d = item.data
             if d["citizen_id"]:
-                citizen = Citizen.objects.select_related("household__hamlet").get(
-                    pk=d["citizen_id"]
-                )
+                citizen = recorded[d["citizen_id"]]
                 services.citizen_update(
                     citizen=citizen,
                     full_name=d["name"] if d["id_number"] else citizen.full_name,
@@ -494,14 +576,113 @@ class HouseholdImporter:
                     id_number=d["id_number"],
                 )
             elif d["name"]:
-                services.citizen_create(
-                    household=household,
-                    full_name=d["name"],
-                    birth_year=d["birth_year"],
-                    sex=d["sex"],
-                    phone=d["phone"],
-                    id_number=d["id_number"],
-                )
-                result["citizens"] += 1
+                household_id = d["household_id"] or new_households[d["group"]].pk
+                new_citizens.append(_new_citizen(household_id, d))
             result["created" if item.action == Action.CREATE else "updated"] += 1
+        if new_citizens:
+            try:
+                with transaction.atomic():
+                    _insert_with_history(new_citizens, history_user)
+            except IntegrityError as exc:  # the same number stored meanwhile elsewhere
+                raise id_number_refused() from exc
+            result["citizens"] = len(new_citizens)
         return result
+
+
+_BATCH = 2000  # rows per INSERT statement
+
+
+def _new_citizen(household_id: int, d: dict) -> Citizen:
+    """A citizen of a planned row, as citizen_create would build it (not saved)."""
+    number = services.normalize_id_number(d["id_number"])
+    citizen = Citizen(
+        household_id=household_id,
+        full_name=clean_text(d["name"]),
+        birth_year=d["birth_year"],
+        sex=d["sex"] or "",
+        phone=clean_phone(d["phone"]),
+        id_number_digest=services.citizen_id_digest(number) if number else "",
+        id_number_last4=number[-4:] if number else "",
+    )
+    citizen.search_key = fold(citizen.full_name)
+    _check_fields(citizen, exclude=["household"])
+    return citizen
+
+
+def _check_fields(obj, *, exclude: list[str]) -> None:
+    """What full_clean would refuse on fields the plan does not bound (text too long for its
+    column), without its per-row queries: the plan has checked the references, duplicates
+    and constraints already. Only a row that overflows pays for full_clean's exact message."""
+    for column in type(obj)._meta.concrete_fields:
+        limit = getattr(column, "max_length", None)
+        value = getattr(obj, column.attname)
+        if limit and isinstance(value, str) and len(value) > limit:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _insert_with_history(objs: list, history_user: User | None) -> None:
+    """Insert new rows of one model and their "created" history entries, as save() would
+    (and bulk_create_with_history does). On PostgreSQL through COPY, the ids drawn from the
+    table's sequence first; row triggers fire as for INSERT."""
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(objs, model, batch_size=_BATCH, default_user=history_user)
+        return
+    now = timezone.now()
+    meta = model._meta
+    history = model.history.model
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            obj.created_at = obj.updated_at = now
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        _copy(cursor, meta.db_table, [f.attname for f in meta.concrete_fields], objs, {})
+        extra = {
+            "history_date": now,
+            "history_change_reason": None,
+            "history_type": "+",
+            "history_user_id": history_user.pk if history_user else None,
+        }
+        columns = [f.attname for f in history._meta.concrete_fields if f.attname != "history_id"]
+        _copy(cursor, history._meta.db_table, columns, objs, extra)
+
+
+def _copy(cursor, table: str, columns: list[str], objs: list, extra: dict) -> None:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+        for obj in objs:
+            copy.write_row(
+                [extra[c] if c in extra else getattr(obj, c) for c in columns]  # noqa: SIM401
+            )
+
+
+def _check_new_households(households: list[Household]) -> None:
+    """What household_create checks beyond the plan, for all the new households at once:
+    their fields, and that no household of the same head and address (as one search key) is
+    recorded in the hamlet already."""
+    for household in households:
+        _check_fields(household, exclude=["hamlet", "consent_recorded_by"])
+    keys = {(h.hamlet_id, h.search_key) for h in households if h.head_name}
+    recorded = set(
+        Household.objects.filter(
+            hamlet_id__in={hamlet for hamlet, _key in keys},
+            search_key__in={key for _hamlet, key in keys},
+        ).values_list("hamlet_id", "search_key")
+    )
+    seen: set[tuple] = set()
+    for key in ((h.hamlet_id, h.search_key) for h in households):
+        if key in recorded or key in seen:
+            raise ValidationError(
+                {
+                    "head_name": _(
+                        "This household (same head and address) is already recorded in this hamlet."
+                    )
+                }
+            )
+        seen.add(key)

@@ -9,7 +9,8 @@ import json
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from accounts import policies
 from accounts.services import user_field_synced
 from core.phones import InvalidPhone, normalize_phone
 from core.text import clean_text, fold
-from teams.models import Team
+from teams.models import Team, TeamMember
 
 from ..models import (
     Assistance,
@@ -174,7 +175,8 @@ def _validate_visit(
 
     if not policies.can_record_visits(user):
         raise ValidationError(_("Only team leaders and area officers record visits."))
-    if not Household.objects.for_user(user).filter(pk=household.pk).exists():
+    checked = getattr(household, "_visit_checked_for", None) == user.pk
+    if not checked and not Household.objects.for_user(user).filter(pk=household.pk).exists():
         raise ValidationError({"household": _("This household is outside your area.")})
     if household.hamlet.valid_to is not None:
         raise ValidationError({"household": _("This household's hamlet is closed.")})
@@ -183,10 +185,22 @@ def _validate_visit(
         raise ValidationError({"visited_on": _("A visit cannot be in the future.")})
     if visited_on < today - datetime.timedelta(days=366):
         raise ValidationError({"visited_on": _("A visit older than a year cannot be recorded.")})
-    team = Team.objects.active().filter(hamlet_id=household.hamlet_id).first()
+    if checked:
+        team_id = household.visit_team_id  # type: ignore[attr-defined]
+    else:
+        team_id = (
+            Team.objects.active()
+            .filter(hamlet_id=household.hamlet_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
     if members_present:
         current = (
-            set() if team is None else set(team.members.current().values_list("pk", flat=True))
+            set()
+            if team_id is None
+            else set(
+                TeamMember.objects.filter(team_id=team_id).current().values_list("pk", flat=True)
+            )
         ) | members_also_allowed
         if any(m.pk not in current for m in members_present):
             raise ValidationError(
@@ -232,7 +246,29 @@ def _validate_visit(
         if key in seen:
             raise ValidationError({"assistances": _("The same assistance is listed twice.")})
         seen.add(key)
-    return team
+    return team_id
+
+
+def household_for_visit(*, user, pk) -> Household | None:
+    """The household a visit of ``user`` names, if it is in their area, with its hamlet and
+    the id of the hamlet's active team: one query, which visit_record then trusts instead of
+    checking the scope and looking the team up again."""
+    active_team = (
+        Team.objects.active()
+        .filter(hamlet_id=OuterRef("hamlet_id"))
+        .order_by("search_key", "pk")  # Team's ordering: what .first() picks
+        .values("pk")[:1]
+    )
+    household = (
+        Household.objects.for_user(user)
+        .select_related("hamlet")
+        .annotate(visit_team_id=Subquery(active_team))
+        .filter(pk=pk)
+        .first()
+    )
+    if household is not None:
+        household._visit_checked_for = user.pk
+    return household
 
 
 def _new_or_known_citizen(household: Household, data: dict) -> Citizen:
@@ -299,63 +335,157 @@ def visit_record(
             kind=kind,
         )
 
-    existing = Visit.objects.filter(client_uuid=client_uuid).first()
-    if existing is not None:
-        # A resend: without a kind it means what visits meant before kinds (an outbox from
-        # then); nothing about it is checked again, it is only recognised.
+    try:
+        kind = resolve_kind(kind, assistances)
+        _check_kind(
+            kind, assistances=assistances, new_citizens=new_citizens, consent_given=consent_given
+        )
+        team_id = _validate_visit(
+            user=user,
+            household=household,
+            visited_on=visited_on,
+            members_present=members_present,
+            assistances=assistances,
+            new_citizens=new_citizens,
+            consent_given=consent_given,
+        )
+    except ValidationError:
+        # A resend is recognised, never checked again: without a kind it means what visits
+        # meant before kinds (an outbox from then).
+        existing = Visit.objects.filter(client_uuid=client_uuid).first()
+        if existing is None:
+            raise
         return _same_or_conflict(existing, digest_for(kind or VisitKind.HELPED))
-    kind = resolve_kind(kind, assistances)
     digest = digest_for(kind)
-    _check_kind(
-        kind, assistances=assistances, new_citizens=new_citizens, consent_given=consent_given
-    )
-    team = _validate_visit(
-        user=user,
+    visit = Visit(
+        client_uuid=client_uuid,
+        content_digest=digest,
         household=household,
+        team_id=team_id,
+        recorded_by=user,
         visited_on=visited_on,
-        members_present=members_present,
-        assistances=assistances,
-        new_citizens=new_citizens,
-        consent_given=consent_given,
+        kind=kind,
+        notes=clean_text(notes),
     )
     try:
         with transaction.atomic():
-            if consent_given and household.consent_on is None:
-                household.consent_on = visited_on
-                household.consent_recorded_by = user
-                household.save(update_fields=["consent_on", "consent_recorded_by", "updated_at"])
-            visit = Visit.objects.create(
-                client_uuid=client_uuid,
-                content_digest=digest,
-                household=household,
-                team=team,
-                recorded_by=user,
-                visited_on=visited_on,
-                kind=kind,
-                notes=clean_text(notes),
-            )
-            visit.members_present.set(members_present)
-            created_citizens = {
-                str(c["ref"]): _new_or_known_citizen(household, c) for c in new_citizens
-            }
-            Assistance.objects.bulk_create(
-                Assistance(
-                    visit=visit,
-                    citizen=a.get("citizen") or created_citizens[str(a["new_citizen"])],
-                    app=a["app"],
-                    outcome=a["outcome"],
+            # A resend (or a retry racing the original: the insert waits for it) inserts
+            # nothing and is answered below with the visit recorded first.
+            created = _insert_once(visit)
+            if created:
+                _record_content(
+                    visit,
+                    user=user,
+                    members_present=members_present,
+                    assistances=assistances,
+                    new_citizens=new_citizens,
+                    consent_given=consent_given,
                 )
-                for a in assistances
-            )
-            _keep_version(visit, change=VisitChange.RECORDED, user=user)
     except IntegrityError:
-        # Another request with the same client_uuid committed first (a retry racing the
-        # original): answer as if this one were the retry.
         existing = Visit.objects.filter(client_uuid=client_uuid).first()
         if existing is None:
             raise
         return _same_or_conflict(existing, digest)
+    if not created:
+        existing = Visit.objects.filter(client_uuid=client_uuid).first()
+        if existing is None:  # recorded and deleted in between: nothing to answer with
+            raise IntegrityError(f"visit {client_uuid} is neither new nor recorded")
+        return _same_or_conflict(existing, digest)
     return visit, True
+
+
+def _insert_once(visit: Visit) -> bool:
+    """``INSERT … ON CONFLICT (client_uuid) DO NOTHING RETURNING id``: sets ``visit.pk`` and
+    returns True, or False when a visit with that client_uuid exists (or is being committed
+    by another request: the insert waits for its outcome)."""
+    meta = Visit._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+
+    def quote(name: str | None) -> str:
+        return connection.ops.quote_name(str(name))
+
+    values = [f.get_db_prep_save(f.pre_save(visit, True), connection) for f in fields]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(meta.get_field('client_uuid').column)}) DO NOTHING "
+        f"RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    visit.pk = row[0]
+    visit._state.adding = False
+    visit._state.db = connection.alias
+    return True
+
+
+def _record_content(
+    visit: Visit,
+    *,
+    user,
+    members_present: list,
+    assistances: list[dict],
+    new_citizens: list[dict],
+    consent_given: bool,
+) -> None:
+    """What a new visit says, written set-wise; its first version is built from what is in
+    hand, and the visit keeps its members and help records for the answer (no re-read)."""
+    household = visit.household
+    if consent_given and household.consent_on is None:
+        household.consent_on = visit.visited_on
+        household.consent_recorded_by = user
+        household.save(update_fields=["consent_on", "consent_recorded_by", "updated_at"])
+    members = list({m.pk: m for m in members_present}.values())
+    if members:
+        through = Visit.members_present.through
+        through.objects.bulk_create(through(visit_id=visit.pk, teammember_id=m.pk) for m in members)
+    created_citizens = {str(c["ref"]): _new_or_known_citizen(household, c) for c in new_citizens}
+    helped = Assistance.objects.bulk_create(
+        Assistance(
+            visit=visit,
+            citizen=a.get("citizen") or created_citizens[str(a["new_citizen"])],
+            app=a["app"],
+            outcome=a["outcome"],
+        )
+        for a in assistances
+    )
+    helped.sort(key=lambda a: a.pk)
+    by_pk = sorted(members, key=lambda m: m.pk)
+    content = {
+        "kind": visit.kind,
+        "visited_on": visit.visited_on.isoformat(),
+        "notes": visit.notes,
+        "members_present": [{"id": m.pk, "name": m.name} for m in by_pk],
+        "assistances": [
+            {
+                "citizen": a.citizen_id,
+                "citizen_name": a.citizen.full_name,
+                "app": a.app.slug,
+                "app_name": a.app.name,
+                "outcome": a.outcome.code,
+                "outcome_name": a.outcome.name,
+            }
+            for a in helped
+        ],
+    }
+    _keep_version(visit, change=VisitChange.RECORDED, user=user, content=content)
+    # As the visits list orders them (TeamMember's ordering: all present are current).
+    in_order = sorted(members, key=lambda m: (m.left_on is not None, m.role, m.search_key, m.pk))
+    _keep_in_hand(visit, members_present=in_order, assistances=helped)
+
+
+def _keep_in_hand(visit: Visit, **related: list) -> None:
+    """Related rows known without a query, kept as prefetch_related would keep them."""
+    cache = getattr(visit, "_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        queryset = getattr(visit, name).all()
+        queryset._result_cache = rows
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    visit._prefetched_objects_cache = cache  # type: ignore[attr-defined]
 
 
 def _same_or_conflict(existing: Visit, digest: str) -> tuple[Visit, bool]:
@@ -470,7 +600,7 @@ def visit_correct(
     _check_kind(kind, assistances=assistances, new_citizens=[], consent_given=False)
     with transaction.atomic():
         locked = _lock_for_change(user=user, visit=visit, version=version)
-        team = _validate_visit(
+        team_id = _validate_visit(
             user=user,
             household=locked.household,
             visited_on=visited_on,
@@ -491,7 +621,7 @@ def visit_correct(
         locked.kind = kind
         locked.visited_on = visited_on
         locked.notes = clean_text(notes)
-        locked.team = team if locked.team_id is None else locked.team
+        locked.team_id = team_id if locked.team_id is None else locked.team_id
         locked.version += 1
         locked.save(update_fields=["kind", "visited_on", "notes", "team", "version", "updated_at"])
         _keep_version(locked, change=VisitChange.CORRECTED, user=user, reason=clean_text(reason))

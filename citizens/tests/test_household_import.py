@@ -393,3 +393,80 @@ def test_a_number_registered_outside_the_officers_area_is_refused_like_a_malform
     errors = errors_of(plan)
     assert errors[FIRST] == errors[FIRST + 1]  # registered elsewhere, malformed: one answer
     assert "Đại Từ" not in str(errors) and "Sơn Tập" not in str(errors)
+
+
+def _many_households(count: int, start: int = 1) -> bytes:
+    rows = [
+        [
+            n,
+            "Thị trấn Chợ Chu",
+            "Tổ dân phố Trung Kiên",
+            f"Hộ số {n}",
+            f"Số {n}",
+            2,
+            1,
+            f"Người số {n}",
+            1980 + n % 30,
+            "Nam",
+            "",
+            "",
+            "x",
+        ]
+        for n in range(start, start + count)
+    ]
+    return workbook(HEADERS, rows)
+
+
+def _apply_queries(officer, unit, content: bytes) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    importer, plan = make_plan(officer, unit, content)
+    with CaptureQueriesContext(connection) as queries:
+        importer.apply(plan)
+    return len(queries)
+
+
+def test_the_apply_writes_set_by_set_not_row_by_row(officer_a, tree):
+    """Ten times the rows, the same statements: households and citizens are inserted together
+    (row by row it was ~15 statements a row)."""
+    small = _apply_queries(officer_a, tree.district_a, _many_households(5))
+    large = _apply_queries(officer_a, tree.district_a, _many_households(50, start=100))
+    assert large == small <= 12
+    assert Household.objects.count() == Citizen.objects.count() == 55
+
+
+def test_the_plan_reads_keys_not_records_in_a_fixed_number_of_queries(officer_a, tree):
+    """The households and citizens already recorded are matched on tuples of their keys:
+    no model instance is built for them (a commune holds tens of thousands)."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run_import(officer_a, tree.district_a, _many_households(20))
+    importer = HouseholdImporter(user=officer_a, unit=tree.district_a)
+    for count in (20, 60):
+        table = read_table(
+            _many_households(count), "x.xlsx", fields=importer.fields, required=importer.required
+        )
+        with (
+            CaptureQueriesContext(connection) as queries,
+            mock.patch.object(Household, "from_db", side_effect=AssertionError) as households,
+            mock.patch.object(Citizen, "from_db", side_effect=AssertionError) as citizens,
+        ):
+            plan = importer.plan(table)
+        assert not households.called and not citizens.called
+        assert plan.counts[Action.UNCHANGED] == 20
+        assert plan.counts[Action.CREATE] == count - 20
+        assert len(queries) <= 8, [q["sql"] for q in queries]
+
+
+def test_imported_households_and_citizens_have_their_history(officer_a, tree):
+    """Inserted together, each still gets its "created" entry, by whom imported it."""
+    run_import(officer_a, tree.district_a, merged_workbook(good_rows()))
+    for model in (Household, Citizen):
+        records = model.history.all()
+        assert records.count() == model.objects.count() > 0
+        assert {r.history_type for r in records} == {"+"}
+        assert {r.history_user_id for r in records} == {officer_a.pk}
