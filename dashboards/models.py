@@ -58,8 +58,12 @@ class UnitFigures(models.Model):
 class UnitAppFigures(models.Model):
     """Distinct citizens inside a unit who reached ``outcome`` in ``app`` (counted once)."""
 
-    unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="app_figures"
+    unit = models.ForeignKey(  # derived rows: as UnitPeriodFigures.unit
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="app_figures",
+        db_constraint=False,
+        db_index=False,
     )
     app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="+")
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="+")
@@ -96,8 +100,15 @@ class UnitPeriodFigures(models.Model):
     """Activity inside a unit during one day, week (from Monday) or month: each period is
     counted from the facts, so distinct households and citizens are distinct in the period."""
 
+    # Derived rows, rewritten by every full run (about a million at province scale): no
+    # foreign-key check queued per row, and no index of its own beside the unique one, which
+    # starts with the unit. The ORM still deletes them with their unit.
     unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="period_figures"
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="period_figures",
+        db_constraint=False,
+        db_index=False,
     )
     period = models.CharField(max_length=5, choices=Period)
     starts_on = models.DateField()

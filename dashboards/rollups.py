@@ -301,8 +301,20 @@ def _children_into_parents_sql(run: Run) -> list[str]:
 def _compute(run: Run, now: datetime.datetime) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # room to hash the groups instead of spilling
-            cursor.execute("SET LOCAL work_mem = '128MB'")
-        if run.full:
+            # (a full run groups about two million scratch rows per period at province scale)
+            cursor.execute(f"SET LOCAL work_mem = '{'1GB' if run.full else '128MB'}'")
+        if run.full and connection.vendor == "postgresql":
+            # Emptied, not deleted row by row: a DELETE leaves the million dead rows of the
+            # last run for every read of this one to wade through (the table bloats run
+            # after run). TRUNCATE holds readers of these tables until the run commits;
+            # full runs are rare (the first one, structure changes, an explicit --full).
+            # The totals and per-app figures (a few tens of thousands of rows) keep foreign
+            # keys whose checks may be pending in this transaction, which TRUNCATE refuses:
+            # deleted.
+            cursor.execute(f"TRUNCATE {PERIODS}")
+            cursor.execute(f"DELETE FROM {TOTALS}")
+            cursor.execute(f"DELETE FROM {APPS}")
+        elif run.full:
             for table in (TOTALS, APPS, PERIODS):
                 cursor.execute(f"DELETE FROM {table}")
         else:
@@ -330,6 +342,9 @@ def _compute(run: Run, now: datetime.datetime) -> None:
             # ANALYZE: without them the planner guesses a few thousand rows and spills
             cursor.execute(f"ANALYZE {VISIT_DAYS}, {HELP_DAYS}")
         cursor.execute(_own_periods_sql(run), [])
+        if run.full and connection.vendor == "postgresql":
+            # The parents are added from the rows just written: let the planner count them.
+            cursor.execute(f"ANALYZE {PERIODS}, {APPS}")
         cursor.execute(f"DROP TABLE {VISIT_DAYS}")
         cursor.execute(f"DROP TABLE {HELP_DAYS}")
         statements = _children_into_parents_sql(run)

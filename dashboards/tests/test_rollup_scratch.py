@@ -1,4 +1,5 @@
-"""The roll-up's scratch tables get statistics before the period figures are grouped."""
+"""How a roll-up treats its tables: scratch tables get statistics before the period figures
+are grouped; a full run empties the derived tables at once; derived rows carry no checks."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from areas.models import AdministrativeUnit
+from dashboards.models import UnitAppFigures, UnitFigures, UnitPeriodFigures
 from dashboards.rollups import HELP_DAYS, VISIT_DAYS, rollup
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +27,32 @@ def test_scratch_tables_are_analyzed_before_the_period_insert():
         if sql.startswith("INSERT INTO dashboards_unitperiodfigures")
     )
     assert analyze < period_insert
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE's locking is PostgreSQL's")
+def test_a_full_run_empties_the_derived_tables_instead_of_deleting_row_by_row():
+    with CaptureQueriesContext(connection) as captured:
+        rollup(full=True)
+    statements = [query["sql"] for query in captured.captured_queries]
+    deleted = [sql for sql in statements if sql.startswith("DELETE FROM dashboards_unit")]
+    assert deleted == [  # the smaller tables
+        f"DELETE FROM {UnitFigures._meta.db_table}",
+        f"DELETE FROM {UnitAppFigures._meta.db_table}",
+    ]
+    assert f"TRUNCATE {UnitPeriodFigures._meta.db_table}" in statements
+
+
+def test_the_derived_figures_queue_no_foreign_key_check_per_row():
+    """A full run rewrites about a million period rows: no constraint trigger for each."""
+    with connection.cursor() as cursor:
+        for model in UnitAppFigures, UnitPeriodFigures:
+            constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            assert not [
+                c
+                for c in constraints.values()
+                if c["foreign_key"] == (AdministrativeUnit._meta.db_table, "id")
+            ]
+            # the unique constraint leads with the unit: no second index of the unit alone
+            assert not [
+                c for c in constraints.values() if c["index"] and c["columns"] == ["unit_id"]
+            ]
