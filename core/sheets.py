@@ -431,10 +431,11 @@ def _openpyxl_grids(data: bytes) -> list[Grid]:
 # checked first; a workbook calamine cannot be trusted with, or might read differently from
 # openpyxl, is read by openpyxl as before.
 CALAMINE_MAX_CELLS = 2_000_000  # rows × columns of a worksheet's rectangle, from A1
-_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])")
-_CELL_REF = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*?\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b"<c\t", b"<c\n", b"<c\r")
+_CELL_REF_FIRST = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')  # as Excel and openpyxl write
+_CELL_REF = re.compile(rb"<c\s[^>]*?\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 # Error cells ("#N/A": calamine gives ""), ISO-date cells: openpyxl's reading is kept for them.
-_UNUSUAL_CELL_TYPE = re.compile(rb"\bt=[\"'][ed][\"']")
+_UNUSUAL_CELL_TYPES = (b't="e"', b"t='e'", b't="d"', b"t='d'")
 _EXACT_FLOAT_LIMIT = 2.0**53  # beyond it openpyxl keeps the digits as an int, calamine rounds
 
 
@@ -457,12 +458,17 @@ def _fits_calamine(data: bytes) -> bool:
             xml = archive.read(member)
             if b"sheetData" not in xml:
                 continue
-            refs = _CELL_REF.findall(xml)
-            if len(refs) != len(_CELL_TAG.findall(xml)) or _UNUSUAL_CELL_TYPE.search(xml):
-                return False
+            if b":sheetData" in xml or any(kind in xml for kind in _UNUSUAL_CELL_TYPES):
+                return False  # a prefixed namespace (x:c) or cells calamine reads differently
+            cells = sum(xml.count(tag) for tag in _CELL_TAGS)
+            refs = _CELL_REF_FIRST.findall(xml)
+            if len(refs) != cells:
+                refs = _CELL_REF.findall(xml)
+                if len(refs) != cells:
+                    return False  # a cell without its address: calamine would place it
             if refs:
-                rows = max(int(row) for row in {row for _, row in refs})
-                columns = max(_column_number(letters) for letters in {c for c, _ in refs})
+                rows = max(map(int, {row for _, row in refs}))
+                columns = max(map(_column_number, {letters for letters, _ in refs}))
                 if rows * columns > CALAMINE_MAX_CELLS:
                     return False
     return True
