@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -36,18 +37,24 @@ _DIGITS = re.compile(r"\D")
 
 
 def households_for_user(
-    *, user, unit=None, search: str = "", sort: str = "hamlet"
+    *,
+    user,
+    unit=None,
+    search: str = "",
+    sort: str = "hamlet",
+    citizen_counts: bool = True,
 ) -> QuerySet[Household]:
     """Households in the user's scope with the number of citizens recorded (one query).
 
     ``search`` matches the head's name and the address without accents: "nguyen van" finds
-    "Nguyễn Văn …", "so 12" or "12" finds "Số 12".
+    "Nguyễn Văn …", "so 12" or "12" finds "Số 12". Without ``citizen_counts`` the count is
+    left out (unless the list is sorted by it): a page adds it with ``with_citizen_counts``.
     """
-    households = (
-        Household.objects.for_user(user)
-        .select_related("hamlet__parent")
-        .annotate(citizen_count=Count("citizens", filter=Q(citizens__merged_into__isnull=True)))
-    )
+    households = Household.objects.for_user(user).select_related("hamlet__parent")
+    if citizen_counts or sort in ("citizens", "-citizens"):
+        households = households.annotate(
+            citizen_count=Count("citizens", filter=Q(citizens__merged_into__isnull=True))
+        )
     if unit is not None:
         households = households.within(unit)
     if search:
@@ -55,9 +62,63 @@ def households_for_user(
     return households.order_by(*HOUSEHOLD_SORTS.get(sort, HOUSEHOLD_SORTS["hamlet"]))
 
 
-def household_counts(*, households: QuerySet[Household]) -> dict[str, int]:
-    """Headline counts over a filtered list (one query): households, members, smartphones,
-    citizens recorded, households that gave consent."""
+def with_citizen_counts(households) -> list[Household]:
+    """``households`` (one page) as a list, each with ``citizen_count``: one query for the
+    page's rows only, not for the whole scope."""
+    households = list(households)
+    missing = [h.pk for h in households if not hasattr(h, "citizen_count")]
+    if missing:
+        counts = dict(
+            Citizen.objects.filter(household_id__in=missing, merged_into__isnull=True)
+            .values("household_id")
+            .annotate(n=Count("pk"))
+            .values_list("household_id", "n")
+        )
+        for household in households:
+            if not hasattr(household, "citizen_count"):
+                household.citizen_count = counts.get(household.pk, 0)
+    return households
+
+
+# Where a unit's rolled-up household figures come from: the roll-ups live above this app
+# (dashboards), which registers its reader here when it starts; without one, lists count live.
+_household_figures_readers: list[Callable[[int], dict[str, int] | None]] = []
+
+
+def register_household_figures(reader: Callable[[int], dict[str, int] | None]) -> None:
+    """``reader(unit_id)``: that current unit's households, members and smartphones from its
+    last roll-up, or None."""
+    if reader not in _household_figures_readers:
+        _household_figures_readers.append(reader)
+
+
+def _rolled_up_households(*, user, unit) -> dict[str, int] | None:
+    """The unit's (or the user's scope's) household figures from the roll-up, None when
+    there is none to use (no roll-up yet, a former unit, an account without a scope)."""
+    unit_id = unit.pk if unit is not None else user.scope_unit_id
+    if unit_id is None or (unit is None and user.is_superuser):
+        return None
+    for reader in _household_figures_readers:
+        return reader(unit_id)
+    return None
+
+
+def household_counts(
+    *, households: QuerySet[Household], user=None, unit=None, search: str = ""
+) -> dict[str, int]:
+    """Headline counts over a filtered list: households, members, smartphones, citizens
+    recorded, households that gave consent. Without a search, given the ``user``: from the
+    roll-up of the unit shown (its households without consent counted live, a few); else
+    one query over the filtered rows."""
+    rolled = None if search or user is None else _rolled_up_households(user=user, unit=unit)
+    if rolled is not None:
+        without_consent = households.filter(consent_on__isnull=True).order_by().count()
+        return {
+            "households": rolled["households"],
+            "members": rolled["members"] or 0,
+            "smartphones": rolled["smartphones"] or 0,
+            "consented": max(rolled["households"] - without_consent, 0),
+        }
     counts = Household.objects.filter(pk__in=households.values("pk")).aggregate(
         households=Count("pk"),
         members=Sum("member_count"),
