@@ -71,7 +71,10 @@ def household_list(request):
     counts = selectors.household_counts(
         households=households, user=request.user, unit=unit, search=search
     )
-    page = paginate(request, households, count=counts["households"])
+    source = selectors.households_page_source(
+        households, user=request.user, unit=unit, search=search, sort=sort
+    )
+    page = paginate(request, source, count=counts["households"])
     page.object_list = selectors.with_citizen_counts(page.object_list)
     return render(
         request,

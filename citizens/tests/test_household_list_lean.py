@@ -52,9 +52,10 @@ def test_a_page_costs_the_same_queries_for_5_and_60_households(
         counts.append(n)
     assert counts[0] == counts[1]
     # session, user, scope unit, the unit's roll-up row, the households without consent (or,
-    # before a roll-up, one aggregate), one page with hamlet and commune, the page's
-    # citizens, hamlets for the menu …: no count of the whole list, no citizens of the scope
-    assert counts[0] == 9
+    # before a roll-up, one aggregate), the scope's hamlets in order, their households per
+    # hamlet, one page with hamlet and commune, the page's citizens, hamlets for the menu …:
+    # no count of the whole list, no citizens of the whole scope, no sort of the whole scope
+    assert counts[0] == 11
     assert response.context["page"].paginator.count == 60
     assert len(response.context["page"].object_list) == 50
 
@@ -105,3 +106,26 @@ def test_a_search_counts_the_rows_it_finds(client_for, officer_a, tree):
         "consented": 1,
     }
     assert response.context["page"].paginator.count == 1
+
+
+def test_read_hamlet_by_hamlet_the_pages_are_those_of_the_sorted_list(
+    officer_a, province_officer, tree
+):
+    import datetime
+
+    from areas.services import hamlet_create
+    from citizens.selectors import households_for_user, households_page_source
+
+    other = hamlet_create(
+        commune=tree.commune_a, name="Tổ dân phố An Bình", valid_from=datetime.date(2000, 1, 1)
+    )
+    _households(tree.hamlet_a, 9)
+    _households(other, 7, start=20)
+    _households(tree.hamlet_b, 8, start=40)
+    for user in (officer_a, province_officer):
+        households = households_for_user(user=user, citizen_counts=False)
+        source = households_page_source(households, user=user)
+        expected = list(households.values_list("pk", flat=True))
+        assert len(expected) in (16, 24)
+        for start in range(0, len(expected) + 5, 5):
+            assert [h.pk for h in source[start : start + 5]] == expected[start : start + 5]
