@@ -62,6 +62,12 @@ class Household(TimeStampedModel):
         indexes = [
             # Households of one hamlet by name (field home, household list of a hamlet).
             models.Index(fields=["hamlet", "search_key"], name="household_hamlet_name"),
+            # The few households without consent yet (the list's headline counts).
+            models.Index(
+                fields=["hamlet"],
+                condition=Q(consent_on__isnull=True),
+                name="household_no_consent",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from areas.models import AdministrativeUnit, Level
 from core.history import changes
 from core.text import fold
 
@@ -36,18 +38,24 @@ _DIGITS = re.compile(r"\D")
 
 
 def households_for_user(
-    *, user, unit=None, search: str = "", sort: str = "hamlet"
+    *,
+    user,
+    unit=None,
+    search: str = "",
+    sort: str = "hamlet",
+    citizen_counts: bool = True,
 ) -> QuerySet[Household]:
     """Households in the user's scope with the number of citizens recorded (one query).
 
     ``search`` matches the head's name and the address without accents: "nguyen van" finds
-    "Nguyễn Văn …", "so 12" or "12" finds "Số 12".
+    "Nguyễn Văn …", "so 12" or "12" finds "Số 12". Without ``citizen_counts`` the count is
+    left out (unless the list is sorted by it): a page adds it with ``with_citizen_counts``.
     """
-    households = (
-        Household.objects.for_user(user)
-        .select_related("hamlet__parent")
-        .annotate(citizen_count=Count("citizens", filter=Q(citizens__merged_into__isnull=True)))
-    )
+    households = Household.objects.for_user(user).select_related("hamlet__parent")
+    if citizen_counts or sort in ("citizens", "-citizens"):
+        households = households.annotate(
+            citizen_count=Count("citizens", filter=Q(citizens__merged_into__isnull=True))
+        )
     if unit is not None:
         households = households.within(unit)
     if search:
@@ -55,9 +63,140 @@ def households_for_user(
     return households.order_by(*HOUSEHOLD_SORTS.get(sort, HOUSEHOLD_SORTS["hamlet"]))
 
 
-def household_counts(*, households: QuerySet[Household]) -> dict[str, int]:
-    """Headline counts over a filtered list (one query): households, members, smartphones,
-    citizens recorded, households that gave consent."""
+class HouseholdsByHamlet:
+    """The list in its default order (commune, hamlet, head's name), read hamlet by hamlet:
+    a page is found from the households per hamlet, counted on the hamlet index, then read in
+    one query limited to the hamlets it spans, instead of sorting the whole scope."""
+
+    FIRST_BATCH, BATCH = 8, 512  # hamlets counted per query: a few first, then more
+
+    def __init__(self, households: QuerySet[Household], units: QuerySet) -> None:
+        self.households = households
+        self.units = units
+
+    def _buckets(self) -> list[list[int]]:
+        """Unit ids in list order; units sorting equal share a bucket (their households
+        interleave by name)."""
+        buckets: list[list[int]] = []
+        last = None
+        rows = self.units.order_by("parent__search_key", "search_key", "pk").values_list(
+            "pk", "parent__search_key", "search_key"
+        )
+        for pk, parent_key, key in rows:
+            if buckets and (parent_key, key) == last:
+                buckets[-1].append(pk)
+            else:
+                buckets.append([pk])
+            last = (parent_key, key)
+        return buckets
+
+    def __getitem__(self, item: slice) -> list[Household]:
+        start, stop = item.start or 0, item.stop
+        skipped, first_offset = 0, 0
+        spanned: list[int] = []
+        buckets = self._buckets()
+        i, size = 0, self.FIRST_BATCH
+        while i < len(buckets) and (stop is None or skipped < stop):
+            batch = buckets[i : i + size]
+            i, size = i + size, min(size * 4, self.BATCH)
+            # the units come from the user's scope: their households need no scope filter
+            counts = dict(
+                Household.objects.filter(hamlet_id__in=[pk for b in batch for pk in b])
+                .order_by()
+                .values("hamlet_id")
+                .annotate(n=Count("pk"))
+                .values_list("hamlet_id", "n")
+            )
+            for bucket in batch:
+                n = sum(counts.get(pk, 0) for pk in bucket)
+                if not n:
+                    continue
+                if skipped + n <= start:
+                    skipped += n
+                    continue
+                if not spanned:
+                    first_offset = start - skipped
+                spanned.extend(bucket)
+                skipped += n
+                if stop is not None and skipped >= stop:
+                    break
+        if not spanned:
+            return []
+        rows = self.households.filter(hamlet_id__in=spanned).order_by(*HOUSEHOLD_SORTS["hamlet"])
+        end = None if stop is None else first_offset + stop - start
+        return list(rows[first_offset:end])
+
+
+def households_page_source(
+    households: QuerySet[Household], *, user, unit=None, search: str = "", sort: str = "hamlet"
+):
+    """What to page the list from: hamlet by hamlet in the default order without a search,
+    else the list itself."""
+    if search or HOUSEHOLD_SORTS.get(sort, HOUSEHOLD_SORTS["hamlet"]) != HOUSEHOLD_SORTS["hamlet"]:
+        return households
+    units = AdministrativeUnit.objects.for_user(user).filter(level=Level.HAMLET)  # hold households
+    if unit is not None:
+        units = units.within(unit)
+    return HouseholdsByHamlet(households, units)
+
+
+def with_citizen_counts(households) -> list[Household]:
+    """``households`` (one page) as a list, each with ``citizen_count``: one query for the
+    page's rows only, not for the whole scope."""
+    households = list(households)
+    missing = [h.pk for h in households if not hasattr(h, "citizen_count")]
+    if missing:
+        counts = dict(
+            Citizen.objects.filter(household_id__in=missing, merged_into__isnull=True)
+            .values("household_id")
+            .annotate(n=Count("pk"))
+            .values_list("household_id", "n")
+        )
+        for household in households:
+            if not hasattr(household, "citizen_count"):
+                household.citizen_count = counts.get(household.pk, 0)
+    return households
+
+
+# Where a unit's rolled-up household figures come from: the roll-ups live above this app
+# (dashboards), which registers its reader here when it starts; without one, lists count live.
+_household_figures_readers: list[Callable[[int], dict[str, int] | None]] = []
+
+
+def register_household_figures(reader: Callable[[int], dict[str, int] | None]) -> None:
+    """``reader(unit_id)``: that current unit's households, members and smartphones from its
+    last roll-up, or None."""
+    if reader not in _household_figures_readers:
+        _household_figures_readers.append(reader)
+
+
+def _rolled_up_households(*, user, unit) -> dict[str, int] | None:
+    """The unit's (or the user's scope's) household figures from the roll-up, None when
+    there is none to use (no roll-up yet, a former unit, an account without a scope)."""
+    unit_id = unit.pk if unit is not None else user.scope_unit_id
+    if unit_id is None or (unit is None and user.is_superuser):
+        return None
+    for reader in _household_figures_readers:
+        return reader(unit_id)
+    return None
+
+
+def household_counts(
+    *, households: QuerySet[Household], user=None, unit=None, search: str = ""
+) -> dict[str, int]:
+    """Headline counts over a filtered list: households, members, smartphones, citizens
+    recorded, households that gave consent. Without a search, given the ``user``: from the
+    roll-up of the unit shown (its households without consent counted live, a few); else
+    one query over the filtered rows."""
+    rolled = None if search or user is None else _rolled_up_households(user=user, unit=unit)
+    if rolled is not None:
+        without_consent = households.filter(consent_on__isnull=True).order_by().count()
+        return {
+            "households": rolled["households"],
+            "members": rolled["members"] or 0,
+            "smartphones": rolled["smartphones"] or 0,
+            "consented": max(rolled["households"] - without_consent, 0),
+        }
     counts = Household.objects.filter(pk__in=households.values("pk")).aggregate(
         households=Count("pk"),
         members=Sum("member_count"),

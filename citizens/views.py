@@ -48,10 +48,11 @@ def household_list(request):
     )
     search = search_text(request)
     sort = request.GET.get("sort", "hamlet")
+    export = wants_export(request)
     households = selectors.households_for_user(
-        user=request.user, unit=unit, search=search, sort=sort
+        user=request.user, unit=unit, search=search, sort=sort, citizen_counts=export
     )
-    if wants_export(request):
+    if export:
         return export_columns(
             request,
             "ho-gia-dinh",
@@ -67,13 +68,21 @@ def household_list(request):
             ],
             households.iterator(chunk_size=2000),
         )
+    counts = selectors.household_counts(
+        households=households, user=request.user, unit=unit, search=search
+    )
+    source = selectors.households_page_source(
+        households, user=request.user, unit=unit, search=search, sort=sort
+    )
+    page = paginate(request, source, count=counts["households"])
+    page.object_list = selectors.with_citizen_counts(page.object_list)
     return render(
         request,
         "citizens/household_list.html",
         {
-            "page": paginate(request, households),
+            "page": page,
             "page_query": query_without_page(request),
-            "counts": selectors.household_counts(households=households),
+            "counts": counts,
             "filters": filters,
             "unit": unit,
             "search": search,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import openpyxl
+import python_calamine
 from django.utils.translation import gettext as _
 
 from core.text import clean_text, fold
@@ -345,8 +346,51 @@ def _check_zip(data: bytes) -> None:
         raise _invalid_xlsx()
 
 
+Merge = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col (1-based, inclusive)
+
+
+def _grid_from_cells(sparse: dict[int, dict[int, object]], merges: Iterable[Merge]) -> Grid:
+    """Rows of cleaned values from non-blank cells (row → 0-based column → value), merged ranges
+    filled with their top-left value. As in Excel (and openpyxl), only the top-left cell of a
+    merged range holds a value: whatever else the file stores under the range is dropped."""
+    merges = list(merges)
+    if sparse and merges:
+        rows = sorted(sparse)
+        for min_row, min_col, max_row, max_col in merges:
+            start = bisect.bisect_left(rows, min_row)
+            stop = bisect.bisect_right(rows, max_row)
+            for row in rows[start:stop]:
+                cells = sparse[row]
+                for column in [c for c in cells if min_col - 1 <= c < max_col]:
+                    if (row, column) != (min_row, min_col - 1):
+                        del cells[column]
+    if sparse:
+        # Merged ranges: fill the rows that hold data, and the header zone (two-row headers).
+        present = sorted(set(sparse) | set(range(1, HEADER_SCAN_ROWS + 1)))
+        for min_row, min_col, max_row, max_col in merges:
+            top_left = sparse.get(min_row, {}).get(min_col - 1)
+            if top_left is None:
+                continue
+            last_column = min(max_col, MAX_COLUMNS)
+            start = bisect.bisect_left(present, min_row)
+            stop = bisect.bisect_right(present, max_row)
+            for row in present[start:stop]:
+                target = sparse.setdefault(row, {})
+                for column in range(min_col - 1, last_column):
+                    target.setdefault(column, top_left)
+    grid: Grid = {}
+    for row, values in sparse.items():
+        if not values:
+            continue
+        line: list[object] = [""] * (max(values) + 1)
+        for column, value in values.items():
+            line[column] = value
+        grid[row] = line
+    return grid
+
+
 def _worksheet_grid(sheet: object) -> Grid:
-    """Cleaned values of a worksheet, merged ranges filled with their top-left value.
+    """Cleaned values of an openpyxl worksheet, merged ranges filled with their top-left value.
 
     Reads the worksheet's sparse cell store instead of ``iter_rows``, which would create every
     empty cell up to the furthest used one (a stray value in XFD1048576 means billions).
@@ -359,31 +403,14 @@ def _worksheet_grid(sheet: object) -> Grid:
         value = clean_cell(cell.value)
         if value != "":
             sparse.setdefault(row, {})[column - 1] = value
-    if sparse:
-        # Merged ranges: fill the rows that hold data, and the header zone (two-row headers).
-        present = sorted(set(sparse) | set(range(1, HEADER_SCAN_ROWS + 1)))
-        for merged in sheet.merged_cells.ranges:  # type: ignore[attr-defined]
-            top_left = sparse.get(merged.min_row, {}).get(merged.min_col - 1)
-            if top_left is None:
-                continue
-            last_column = min(merged.max_col, MAX_COLUMNS)
-            start = bisect.bisect_left(present, merged.min_row)
-            stop = bisect.bisect_right(present, merged.max_row)
-            for row in present[start:stop]:
-                target = sparse.setdefault(row, {})
-                for column in range(merged.min_col - 1, last_column):
-                    target.setdefault(column, top_left)
-    grid: Grid = {}
-    for row, values in sparse.items():
-        line: list[object] = [""] * (max(values) + 1)
-        for column, value in values.items():
-            line[column] = value
-        grid[row] = line
-    return grid
+    merges = [
+        (merged.min_row, merged.min_col, merged.max_row, merged.max_col)
+        for merged in sheet.merged_cells.ranges  # type: ignore[attr-defined]
+    ]
+    return _grid_from_cells(sparse, merges)
 
 
-def _xlsx_grids(data: bytes) -> list[Grid]:
-    _check_zip(data)
+def _openpyxl_grids(data: bytes) -> list[Grid]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported"…
@@ -396,6 +423,108 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
         raise
     except Exception:  # BadZipFile, KeyError, InvalidFileException, ValueError, XML errors…
         raise _invalid_xlsx() from None
+
+
+# calamine (Rust) reads a workbook ten times faster than openpyxl, but builds each sheet as one
+# dense rectangle from its first to its last cell, and aborts the whole process when that does
+# not fit in memory (a stray value in XFD1048576). So the worksheets' cell references are
+# checked first; a workbook calamine cannot be trusted with, or might read differently from
+# openpyxl, is read by openpyxl as before.
+CALAMINE_MAX_CELLS = 2_000_000  # rows × columns of a worksheet's rectangle, from A1
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b"<c\t", b"<c\n", b"<c\r")
+_CELL_REF_FIRST = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')  # as Excel and openpyxl write
+_CELL_REF = re.compile(rb"<c\s[^>]*?\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
+# Error cells ("#N/A": calamine gives ""), ISO-date cells: openpyxl's reading is kept for them.
+_UNUSUAL_CELL_TYPES = (b't="e"', b"t='e'", b't="d"', b"t='d'")
+_EXACT_FLOAT_LIMIT = 2.0**53  # beyond it openpyxl keeps the digits as an int, calamine rounds
+
+
+class _NotForCalamine(Exception):
+    pass
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _fits_calamine(data: bytes) -> bool:
+    """Whether every worksheet of the (already checked) .xlsx has all its cells addressed, its
+    rectangle small enough, and only cell types calamine reads as openpyxl does."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():  # all of them: a part may be named anything
+            xml = archive.read(member)
+            if b"sheetData" not in xml:
+                continue
+            if b":sheetData" in xml or any(kind in xml for kind in _UNUSUAL_CELL_TYPES):
+                return False  # a prefixed namespace (x:c) or cells calamine reads differently
+            cells = sum(xml.count(tag) for tag in _CELL_TAGS)
+            refs = _CELL_REF_FIRST.findall(xml)
+            if len(refs) != cells:
+                refs = _CELL_REF.findall(xml)
+                if len(refs) != cells:
+                    return False  # a cell without its address: calamine would place it
+            if refs:
+                rows = max(map(int, {row for _, row in refs}))
+                columns = max(map(_column_number, {letters for letters, _ in refs}))
+                if rows * columns > CALAMINE_MAX_CELLS:
+                    return False
+    return True
+
+
+def _calamine_grid(sheet: python_calamine.CalamineSheet) -> Grid:
+    if sheet.start is None:
+        return {}
+    first_row, first_column = sheet.start  # 0-based
+    keep = max(0, MAX_COLUMNS - first_column)
+    sparse: dict[int, dict[int, object]] = {}
+    for offset, values in enumerate(sheet.to_python()):
+        line: dict[int, object] = {}
+        for index, raw in enumerate(values[:keep]):
+            if raw == "":
+                continue
+            if isinstance(raw, float) and abs(raw) >= _EXACT_FLOAT_LIMIT:
+                raise _NotForCalamine
+            value = clean_cell(raw)
+            if value != "":
+                line[first_column + index] = value
+        if line:
+            sparse[first_row + offset + 1] = line
+    merges = [
+        (top + 1, left + 1, bottom + 1, right + 1)
+        for (top, left), (bottom, right) in sheet.merged_cell_ranges or []
+    ]
+    return _grid_from_cells(sparse, merges)
+
+
+def _calamine_grids(data: bytes) -> list[Grid] | None:
+    """The worksheets' grids as calamine reads them, or None when openpyxl must read the file."""
+    if not _fits_calamine(data):
+        return None
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            return [
+                _calamine_grid(workbook.get_sheet_by_index(index))
+                for index, sheet in enumerate(workbook.sheets_metadata)
+                if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
+            ]
+        finally:
+            workbook.close()
+    except (MemoryError, RecursionError, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # calamine's errors, a Rust panic, _NotForCalamine: openpyxl decides
+        return None
+
+
+def _xlsx_grids(data: bytes) -> list[Grid]:
+    _check_zip(data)
+    grids = _calamine_grids(data)
+    if grids is None:
+        grids = _openpyxl_grids(data)
+    return grids
 
 
 # --- CSV ----------------------------------------------------------------------------------------

@@ -19,4 +19,9 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self):
+        from citizens.selectors import register_household_figures
+
+        from .selectors import unit_household_figures
+
+        register_household_figures(unit_household_figures)
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="dashboards-triggers")

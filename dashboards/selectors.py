@@ -37,8 +37,23 @@ TREND_MONTHS = 12
 REFRESH_KEYS = ("figures", "refresh")
 
 
-def scope_figures(*, unit: AdministrativeUnit) -> dict[str, int]:
-    """Teams, members, households and citizens inside ``unit``: live counts for the home page."""
+def scope_figures(*, unit: AdministrativeUnit) -> dict[str, Any]:
+    """Teams, members, households and citizens inside ``unit`` for the home page: from the
+    unit's roll-up (one query) with the time it was computed, live counts (``computed_at``
+    None) while the unit has no roll-up yet."""
+    row = (
+        UnitFigures.objects.filter(unit=unit)
+        .values("teams_active", "members_active", "households", "citizens", "computed_at")
+        .first()
+    )
+    if row is not None:
+        return {
+            "teams": row["teams_active"],
+            "members": row["members_active"],
+            "households": row["households"],
+            "citizens": row["citizens"],
+            "computed_at": row["computed_at"],
+        }
     teams = Team.objects.within(unit).aggregate(
         teams=Count("pk", filter=Q(status="active")),
     )
@@ -51,6 +66,24 @@ def scope_figures(*, unit: AdministrativeUnit) -> dict[str, int]:
         "members": members,
         **households,
         "citizens": Citizen.objects.within(unit).count(),
+        "computed_at": None,
+    }
+
+
+def unit_household_figures(unit_id: int) -> dict[str, int] | None:
+    """A current unit's households, members and smartphones from its roll-up (one query),
+    None before its first roll-up: for the households list (citizens), registered at start."""
+    row = (
+        UnitFigures.objects.filter(unit_id=unit_id, unit__valid_to__isnull=True)
+        .values("households", "people", "smartphones")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "households": row["households"],
+        "members": row["people"],
+        "smartphones": row["smartphones"],
     }
 
 
