@@ -32,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 NEW_ASSISTANCES = 5_000
 HAMLETS_PER_DAY = 250  # a day's work: about one team in ten goes out
+IMPORT_ROWS = 20_000  # a district's household list
 
 
 def median(values: list[float]) -> float:
@@ -447,6 +448,8 @@ def measure_load(seconds: int, database_url: str) -> dict:
 def measure(scale: str, args, database_url: str) -> dict:
     from django.core.management import call_command
 
+    from benchmarks.imports import measure_imports
+    from benchmarks.pages import measure_pages
     from demo.builders import seed_demo
     from demo.scale import SCALES, seed_scale
 
@@ -461,6 +464,10 @@ def measure(scale: str, args, database_url: str) -> dict:
     figures.update(measure_rollups(args.runs, rng))
     print("  the dashboard…", flush=True)
     figures.update(measure_dashboard())
+    print("  the home page and the households list…", flush=True)
+    figures["pages"] = measure_pages()
+    print(f"  a {IMPORT_ROWS:,}-row household import against COPY…", flush=True)
+    figures["imports"] = measure_imports(rng, rows=IMPORT_ROWS)
     print("  the visits API…", flush=True)
     figures.update(measure_api(args.api_seconds, args.clients, database_url))
     if scale in args.load_scales.split(","):
@@ -500,6 +507,22 @@ def report(results: dict) -> str:
             f"trivial insert view      {f['trivial_insert']['requests_per_s']:7.1f} req/s  "
             f"visits/trivial = {f['visits_over_trivial_throughput']:.2f}",
         ]
+        pages = f.get("pages", {})
+        noop = pages.get("noop_ms")
+        for key, title in (("home_ms", "home page"), ("households_list_ms", "households list")):
+            for user, ms in pages.get(key, {}).items():
+                ratio = f"   /trivial = {ms / noop:.1f}" if noop else ""
+                lines.append(f"{title + ', ' + user:25}p50 {ms:7.1f} ms{ratio}")
+        imports = f.get("imports")
+        if imports:
+            lines.append(
+                f"import of {imports['rows']:,} households: read {imports['read_s']:.2f} s, "
+                f"plan {imports['plan_s']:.2f} s, apply {imports['apply_s']:.2f} s "
+                f"({imports['apply_rows_per_s']:,.0f} rows/s); COPY {imports['copy_s']:.2f} s "
+                f"({imports['copy_rows_per_s']:,.0f} rows/s); apply/COPY = "
+                f"{imports['apply_over_copy']:.2f}, end to end/COPY = "
+                f"{imports['end_to_end_over_copy']:.2f}"
+            )
         for name, row in f.get("locust", {}).items():
             lines.append(
                 f"locust {name[:28]:28} {row['requests']:7,} req  {row['requests_per_s']:6.1f}/s  "
