@@ -101,6 +101,17 @@ def _api_limits_out_of_the_way(settings):
 
 
 @pytest.fixture(autouse=True)
+def _cache_cleared():
+    """The cache (locmem here, Redis in CI) outlives a test: a dashboard's figures kept by one
+    test must not be shown in the next (dashboards.views.dashboard_unit)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _language_of_the_portal():
     """Each test starts in the portal's language: a request in English (a cookie, a header)
     leaves its language active in the thread, which would leak into the next test."""

@@ -4,11 +4,15 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +24,13 @@ from core.sheets import parse_date
 from . import services
 from .models import Report, ReportStatus
 from .reports import report_request as request_report
-from .selectors import refresh_status, report_months, scope_figures, unit_dashboard
+from .selectors import (
+    indicator_panel,
+    refresh_status,
+    report_months,
+    scope_figures,
+    unit_dashboard,
+)
 from .tasks import build_report
 
 
@@ -83,25 +93,83 @@ def dashboard_unit(request, pk: int):
     if notice:
         messages.warning(request, notice)
     status = services.figures_keep_fresh()
+    today_map = as_of is not None and request.GET.get("map") == "today"
+    ranked = request.GET.get("indicator", "")
+    key = _figures_key(unit=unit, as_of=as_of, today_map=today_map, status=status)
+    shared = cache.get(key) if key else None
+    if shared is None:
+        data = unit_dashboard(
+            unit=unit,
+            as_of=as_of,
+            user=request.user,
+            status=status,
+            ranked=ranked,
+            today_map=today_map,
+        )
+        shared = _render_figures({"unit": unit, "as_of": as_of, **data})
+        if key:
+            cache.set(key, shared, FIGURES_CACHE_SECONDS)
+    else:
+        # Served from what was computed: only the per-user parts are read again.
+        data = {
+            **status,
+            "figures": shared["figures"],
+            "indicators": indicator_panel(unit=unit, day=as_of, user=request.user, ranked=ranked),
+        }
     return render(
         request,
         "dashboards/unit.html",
         {
             "unit": unit,
             "as_of": as_of,
-            "today_map": as_of is not None and request.GET.get("map") == "today",
+            "today_map": today_map,
             "breadcrumbs": area_selectors.unit_breadcrumbs(unit=unit, user=request.user),
             "report_months": report_months(),
-            **unit_dashboard(
-                unit=unit,
-                as_of=as_of,
-                user=request.user,
-                status=status,
-                ranked=request.GET.get("indicator", ""),
-                today_map=as_of is not None and request.GET.get("map") == "today",
-            ),
+            **data,
+            "headline_html": mark_safe(shared["headline"]),  # noqa: S308 - our own templates
+            "figures_html": mark_safe(shared["body"]),  # noqa: S308 - our own templates
         },
     )
+
+
+# The shared part of a unit's dashboard is kept this long at most; a new roll-up changes its
+# key (the roll-up's computed_at) long before.
+FIGURES_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _figures_key(*, unit, as_of, today_map: bool, status: dict) -> str | None:
+    """The cache key of a dashboard's shared figures: the unit, the language, the day (today's
+    weeks and months end today), the structure's day and map, and the roll-up they were
+    read from. Figures as of a past day are counted afresh (the indicators share that work),
+    and figures never computed are not kept."""
+
+    computed_at = status.get("computed_at")
+    if as_of is not None or computed_at is None:
+        return None
+    return ":".join(
+        (
+            "dashboard-figures",
+            str(unit.pk),
+            get_language() or "",
+            timezone.localdate().isoformat(),
+            str(bool(today_map)),
+            computed_at.isoformat(),
+        )
+    )
+
+
+def _render_figures(context: dict) -> dict:
+    """The shared parts of a dashboard, rendered once in the active language."""
+
+    return {
+        "figures": bool(context["figures"]),
+        "headline": render_to_string("dashboards/_unit_headline.html", context)
+        if context["figures"]
+        else "",
+        "body": render_to_string("dashboards/_unit_figures.html", context)
+        if context["figures"]
+        else "",
+    }
 
 
 @login_required

@@ -1,0 +1,115 @@
+"""A unit's dashboard is served from what was computed: its shared figures are rendered once
+per unit, language, day and roll-up (dashboards.views.dashboard_unit); the per-user parts
+(the indicators' level above, the quality panel) are read for each user."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards.rollups import rollup_full
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def _figure(html: str, name: str) -> str:
+    match = re.search(rf'data-figure="{name}">([^<]*)<', html)
+    assert match, name
+    return match.group(1)
+
+
+def test_a_warm_dashboard_reads_fewer_queries_and_shows_the_same_page(
+    client_for, province_officer, random_province, tree, django_assert_max_num_queries
+):
+    rollup_full()
+    client = client_for(province_officer)
+    url = reverse("dashboards:unit", args=[tree.province.pk])
+    cold, cold_html = _queries(client, url)
+    # session, user, scope unit, unit, breadcrumbs, state; the indicators and the quality
+    # panel (per user): no figures, children, apps or trends read again.
+    with django_assert_max_num_queries(44):
+        warm_response = client.get(url)
+    warm, warm_html = _queries(client, url)
+    assert warm <= cold - 4  # figures, children and former units, apps, trends
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    assert strip.sub("", warm_html) == strip.sub("", cold_html)
+    assert warm_response.status_code == 200
+
+
+def test_a_new_rollup_changes_what_the_dashboard_shows(
+    client_for, province_officer, random_province, tree
+):
+    from citizens.models import Visit
+
+    rollup_full()
+    client = client_for(province_officer)
+    url = reverse("dashboards:unit", args=[tree.province.pk])
+    before = _figure(client.get(url).content.decode(), "visits")
+    assert before != "0"
+    assert _figure(client.get(url).content.decode(), "visits") == before  # from the cache
+    Visit.objects.all().delete()
+    rollup_full()
+    assert _figure(client.get(url).content.decode(), "visits") == "0"
+
+
+def test_vietnamese_and_english_pages_are_kept_apart(
+    client_for, province_officer, random_province, tree
+):
+    rollup_full()
+    client = client_for(province_officer)
+    url = reverse("dashboards:unit", args=[tree.province.pk])
+    vi = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    vi_again = client.get(url).content.decode()
+    assert "Hoạt động theo tuần" in vi and "Hoạt động theo tuần" in vi_again
+    assert "Activity by week" in en and "Hoạt động theo tuần" not in en
+
+
+def test_each_user_sees_their_own_per_user_parts_from_the_shared_figures(
+    client_for, province_officer, officer_a, random_province, tree
+):
+    rollup_full()
+    url = reverse("dashboards:unit", args=[tree.district_a.pk])
+    first = client_for(officer_a).get(url)
+    assert first.context["indicators"]["parent"] is None  # the province is not theirs
+    warm = client_for(province_officer).get(url)  # served from officer A's figures
+    assert "children" not in warm.context
+    assert warm.context["indicators"]["parent"] == tree.province
+    again = client_for(officer_a).get(url)
+    assert again.context["indicators"]["parent"] is None
+    assert _figure(again.content.decode(), "teams") == _figure(first.content.decode(), "teams")
+
+
+def test_another_day_is_not_served_from_todays_figures(
+    client_for, province_officer, random_province, tree, monkeypatch
+):
+    from dashboards import views
+
+    rollup_full()
+    client = client_for(province_officer)
+    url = reverse("dashboards:unit", args=[tree.province.pk])
+    client.get(url)
+    # A past day's structure is counted afresh, not taken from today's page.
+    past = client.get(url, {"as_of": (timezone.localdate() - datetime.timedelta(days=1))})
+    assert "children" in past.context and 'id="as-of-notice"' in past.content.decode()
+    # Tomorrow's page (its weeks and months end tomorrow) does not reuse today's.
+    assert "children" not in client.get(url).context
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(views.timezone, "localdate", lambda *args: tomorrow)
+    assert "children" in client.get(url).context
