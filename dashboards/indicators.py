@@ -18,6 +18,7 @@ computed over part of a population.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,7 +33,7 @@ from citizens.models import Assistance, Citizen, Household, Visit, VisitKind
 from teams.models import Team, TeamMember
 from training.models import Trainee
 
-from .models import POPULATION_BASES, Indicator, Numerator, Population, Target
+from .models import POPULATION_BASES, Indicator, Numerator, Population, RollupState, Target
 
 DATED_FIGURES = (
     "teams_active",
@@ -72,6 +73,27 @@ class Facts:
 
     def app_total(self, units: set[int], key: tuple[int, int]) -> int:
         return sum(self.apps[unit].get(key, 0) for unit in units & self.apps.keys())
+
+
+FACTS_CACHE_SECONDS = 24 * 60 * 60
+
+
+def facts_kept(day: datetime.date, units: set[int]) -> Facts:
+    """``facts_on``, counted once per roll-up run: kept in the cache under the day, the units
+    and the run's time, as the dashboard's figures are (dashboards.views). A province's facts
+    take seconds to count; every request for them until the next run reads them back."""
+    from django.core.cache import cache
+
+    run = RollupState.objects.filter(key="figures").values_list("computed_at", flat=True).first()
+    if run is None:
+        return facts_on(day, units)
+    digest = hashlib.sha256(",".join(map(str, sorted(units))).encode()).hexdigest()[:32]
+    key = f"indicator-facts:{day.isoformat()}:{digest}:{run.isoformat()}"
+    facts = cache.get(key)
+    if facts is None:
+        facts = facts_on(day, units)
+        cache.set(key, facts, FACTS_CACHE_SECONDS)
+    return facts
 
 
 def _team_active_on(day: datetime.date, prefix: str = "") -> Q:
@@ -344,7 +366,7 @@ class Indicators:
             if indicators is not None
             else list(Indicator.objects.active().select_related("app", "outcome"))
         )
-        self.facts = facts_on(self.day, subtree)
+        self.facts = facts_kept(self.day, subtree)
         self._earlier: Facts | None = None
         self.bases = Bases(self.tree, subtree)
         self.targets: dict[tuple[int, int], list[Target]] = defaultdict(list)
@@ -356,7 +378,7 @@ class Indicators:
 
     def earlier(self) -> Facts:
         if self._earlier is None:
-            self._earlier = facts_on(self.day - datetime.timedelta(days=TREND_DAYS), self.subtree)
+            self._earlier = facts_kept(self.day - datetime.timedelta(days=TREND_DAYS), self.subtree)
         return self._earlier
 
     def of(self, unit: int) -> list[IndicatorValue]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from areas.models import AdministrativeUnit, Level
@@ -311,7 +311,11 @@ def _compute(run: Run, now: datetime.datetime) -> None:
             # The totals and per-app figures (a few tens of thousands of rows) keep foreign
             # keys whose checks may be pending in this transaction, which TRUNCATE refuses:
             # deleted.
-            cursor.execute(f"TRUNCATE {PERIODS}")
+            try:
+                with transaction.atomic():
+                    cursor.execute(f"TRUNCATE {PERIODS}")
+            except DatabaseError:  # a runtime role without TRUNCATE (before db_roles grants it)
+                cursor.execute(f"DELETE FROM {PERIODS}")
             cursor.execute(f"DELETE FROM {TOTALS}")
             cursor.execute(f"DELETE FROM {APPS}")
         elif run.full:

@@ -86,6 +86,10 @@ class Command(BaseCommand):
                     "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
                     "GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {}"
                 ).format(role),
+                # The derived period figures: a full roll-up empties them at once.
+                sql.SQL("GRANT TRUNCATE ON TABLE {} TO {}").format(
+                    sql.Identifier("dashboards_unitperiodfigures"), role
+                ),
                 # The audit log: add and read, nothing else.
                 sql.SQL("REVOKE ALL ON TABLE {} FROM {}").format(sql.Identifier(AUDIT_TABLE), role),
                 sql.SQL("GRANT SELECT, INSERT ON TABLE {} TO {}").format(
