@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache.backends.redis import RedisCache
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 try:
     from redis.exceptions import ConnectionError as RedisConnectionError
@@ -56,3 +60,19 @@ class ResilientRedisCache(RedisCache):
 
 for _name in FALLBACKS:
     setattr(ResilientRedisCache, _name, _resilient(_name))
+
+
+DAY_SECONDS = 24 * 60 * 60
+
+
+def kept(key: str, compute: Callable[[], T], seconds: int = DAY_SECONDS) -> T:
+    """What ``compute()`` answers, kept in the default cache under ``key`` for ``seconds``:
+    later calls with the same key read it back. The key names everything the answer depends
+    on (the callers put the roll-up run in it: a new run means new keys, never a stale read)."""
+    from django.core.cache import cache
+
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value

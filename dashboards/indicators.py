@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from areas.models import AdministrativeUnit, Structure
 from citizens.models import Assistance, Citizen, Household, Visit, VisitKind
+from core.cache import kept
 from teams.models import Team, TeamMember
 from training.models import Trainee
 
@@ -75,25 +76,16 @@ class Facts:
         return sum(self.apps[unit].get(key, 0) for unit in units & self.apps.keys())
 
 
-FACTS_CACHE_SECONDS = 24 * 60 * 60
-
-
 def facts_kept(day: datetime.date, units: set[int]) -> Facts:
     """``facts_on``, counted once per roll-up run: kept in the cache under the day, the units
     and the run's time, as the dashboard's figures are (dashboards.views). A province's facts
     take seconds to count; every request for them until the next run reads them back."""
-    from django.core.cache import cache
-
-    run = RollupState.objects.filter(key="figures").values_list("computed_at", flat=True).first()
+    run = RollupState.figures_run()
     if run is None:
         return facts_on(day, units)
     digest = hashlib.sha256(",".join(map(str, sorted(units))).encode()).hexdigest()[:32]
     key = f"indicator-facts:{day.isoformat()}:{digest}:{run.isoformat()}"
-    facts = cache.get(key)
-    if facts is None:
-        facts = facts_on(day, units)
-        cache.set(key, facts, FACTS_CACHE_SECONDS)
-    return facts
+    return kept(key, lambda: facts_on(day, units))
 
 
 def _team_active_on(day: datetime.date, prefix: str = "") -> Q:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -176,6 +178,12 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.computed_at}"
+
+    @classmethod
+    def figures_run(cls) -> datetime.datetime | None:
+        """When the figures were last computed (None: never): what caches of anything counted
+        from them are keyed by, so a new run is never answered from an older one."""
+        return cls.objects.filter(key="figures").values_list("computed_at", flat=True).first()
 
 
 class ReportStatus(models.TextChoices):

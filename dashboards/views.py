@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.menu import first_tasks
 from areas import selectors as area_selectors
 from core import outbox
+from core.cache import kept
 from core.sheets import parse_date
 
 from . import services
@@ -96,26 +96,28 @@ def dashboard_unit(request, pk: int):
     today_map = as_of is not None and request.GET.get("map") == "today"
     ranked = request.GET.get("indicator", "")
     key = _figures_key(unit=unit, as_of=as_of, today_map=today_map, status=status)
-    shared = cache.get(key) if key else None
-    if shared is None:
-        data = unit_dashboard(
-            unit=unit,
-            as_of=as_of,
-            user=request.user,
-            status=status,
-            ranked=ranked,
-            today_map=today_map,
+    counted: dict = {}
+
+    def render_shared() -> dict:
+        counted.update(
+            unit_dashboard(
+                unit=unit,
+                as_of=as_of,
+                user=request.user,
+                status=status,
+                ranked=ranked,
+                today_map=today_map,
+            )
         )
-        shared = _render_figures({"unit": unit, "as_of": as_of, **data})
-        if key:
-            cache.set(key, shared, FIGURES_CACHE_SECONDS)
-    else:
-        # Served from what was computed: only the per-user parts are read again.
-        data = {
-            **status,
-            "figures": shared["figures"],
-            "indicators": indicator_panel(unit=unit, day=as_of, user=request.user, ranked=ranked),
-        }
+        return _render_figures({"unit": unit, "as_of": as_of, **counted})
+
+    shared = kept(key, render_shared) if key else render_shared()
+    # Served from what was computed, only the per-user parts are read again.
+    data = counted or {
+        **status,
+        "figures": shared["figures"],
+        "indicators": indicator_panel(unit=unit, day=as_of, user=request.user, ranked=ranked),
+    }
     return render(
         request,
         "dashboards/unit.html",
@@ -132,16 +134,11 @@ def dashboard_unit(request, pk: int):
     )
 
 
-# The shared part of a unit's dashboard is kept this long at most; a new roll-up changes its
-# key (the roll-up's computed_at) long before.
-FIGURES_CACHE_SECONDS = 24 * 60 * 60
-
-
 def _figures_key(*, unit, as_of, today_map: bool, status: dict) -> str | None:
-    """The cache key of a dashboard's shared figures: the unit, the language, the day (today's
-    weeks and months end today), the structure's day and map, and the roll-up they were
-    read from. Figures as of a past day are counted afresh (the indicators share that work),
-    and figures never computed are not kept."""
+    """The cache key (core.cache.kept) of a dashboard's shared figures: the unit, the
+    language, the day (today's weeks and months end today), the structure's day and map, and
+    the roll-up they were read from. Figures as of a past day are counted afresh (the
+    indicators share that work), and figures never computed are not kept."""
 
     computed_at = status.get("computed_at")
     if as_of is not None or computed_at is None:

@@ -16,10 +16,11 @@ register = template.Library()
 def open_flags(unit, user) -> dict:
     if not policies.can_check_flags(user, unit):
         return {"shown": False}
-    counts = open_flag_counts(user=user, unit=unit)
+    counts, counted_at = open_flag_counts(user=user, unit=unit)
     return {
         "shown": True,
         "unit": unit,
         "counts": counts,
+        "counted_at": counted_at,
         "total": sum(n for _code, _label, n in counts),
     }
