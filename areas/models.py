@@ -54,6 +54,16 @@ def scope_filter(queryset: models.QuerySet, user, *, unit: str) -> models.QueryS
     return queryset.filter(**{path_lookup: user.scope_unit.path})
 
 
+def scope_key(user) -> str:
+    """What ``scope_filter`` lets ``user`` see, as a cache key part: users with the same key
+    see the same rows, so a count kept for one serves the others."""
+    if not user.is_authenticated:
+        return "none"
+    if user.is_superuser:
+        return "all"
+    return user.scope_unit.path if user.scope_unit_id is not None else "none"
+
+
 class UnitScopedQuerySet(models.QuerySet):
     """The scope vocabulary, defined once, for any model that lives in a unit: ``unit_lookup``
     leads from the model to that unit ("hamlet", "household__hamlet", "scope_unit"; "" for

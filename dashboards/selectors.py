@@ -4,9 +4,11 @@ whatever the size of the province."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 from types import SimpleNamespace
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from areas.models import AdministrativeUnit, Level, Structure
+from areas.models import AdministrativeUnit, Level, Structure, scope_key
 from citizens.models import Citizen, Household
 from teams.models import Team, TeamMember
 
@@ -24,8 +26,11 @@ from .models import (
     PERIOD_FIGURES,
     Filing,
     FilingStatus,
+    Indicator,
     Period,
+    Population,
     RollupState,
+    Target,
     UnitAppFigures,
     UnitFigures,
     UnitPeriodFigures,
@@ -362,6 +367,34 @@ def indicator_panel(
         "missing_bases": sum(1 for item in rows if item.measured and item.base.value is None),
         "day": engine.day,
     }
+
+
+INDICATOR_FIELDS = [f.attname for f in Indicator._meta.concrete_fields]
+
+
+def indicator_panel_key(
+    *, unit: AdministrativeUnit, user, ranked: str, run: datetime.datetime
+) -> str:
+    """A cache key for today's ``indicator_panel`` of ``unit`` for ``user``: it names the
+    roll-up ``run`` the facts were counted after, the user's scope, the language, and the
+    population bases, targets and indicators the panel is computed from (two queries), so a
+    target or a base just set gives a new key at once."""
+    definitions = repr(
+        list(Indicator.objects.active().order_by("pk").values_list(*INDICATOR_FIELDS))
+    )
+    with connection.cursor() as cursor:
+        population, target = Population._meta.db_table, Target._meta.db_table
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {population}), (SELECT max(id) FROM {population}),"
+            f" (SELECT max(recorded_at) FROM {population}), (SELECT count(*) FROM {target}),"
+            f" (SELECT max(id) FROM {target}), (SELECT max(set_at) FROM {target})"
+        )
+        inputs = repr(cursor.fetchone())
+    parts = (
+        f"{unit.pk}:{scope_key(user)}:{ranked}:{get_language() or ''}:"
+        f"{timezone.localdate().isoformat()}:{run.isoformat()}:{definitions}:{inputs}"
+    )
+    return f"indicator-panel:{hashlib.sha256(parts.encode()).hexdigest()[:40]}"
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.menu import first_tasks
+from accounts.policies import May
 from areas import selectors as area_selectors
 from core import outbox
 from core.cache import kept
@@ -26,6 +27,7 @@ from .models import Report, ReportStatus
 from .reports import report_request as request_report
 from .selectors import (
     indicator_panel,
+    indicator_panel_key,
     refresh_status,
     report_months,
     scope_figures,
@@ -116,8 +118,12 @@ def dashboard_unit(request, pk: int):
     data = counted or {
         **status,
         "figures": shared["figures"],
-        "indicators": indicator_panel(unit=unit, day=as_of, user=request.user, ranked=ranked),
     }
+    if not counted:
+        data["indicators"], indicators_html = _indicators_kept(
+            request, unit=unit, ranked=ranked, run=status["computed_at"]
+        )
+        data["indicators_html"] = mark_safe(indicators_html)  # noqa: S308 - our own template
     return render(
         request,
         "dashboards/unit.html",
@@ -132,6 +138,23 @@ def dashboard_unit(request, pk: int):
             "figures_html": mark_safe(shared["body"]),  # noqa: S308 - our own templates
         },
     )
+
+
+def _indicators_kept(request, *, unit, ranked: str, run) -> tuple[dict, str]:
+    """Today's indicators panel of ``unit`` for this user, and its HTML: kept for users of
+    the same scope and rights until the roll-up runs or an input changes
+    (selectors.indicator_panel_key). A province's panel takes a few hundred milliseconds to
+    count and tens to draw."""
+    may = May(request.user)
+    rights = f"{may.record_population:d}{may.set_target:d}"  # the panel's links
+    key = indicator_panel_key(unit=unit, user=request.user, ranked=ranked, run=run)
+
+    def draw() -> tuple[dict, str]:
+        panel = indicator_panel(unit=unit, user=request.user, ranked=ranked)
+        context = {"unit": unit, "as_of": None, "indicators": panel, "may": may}
+        return panel, render_to_string("dashboards/_indicators.html", context)
+
+    return kept(f"{key}:{rights}", draw)
 
 
 def _figures_key(*, unit, as_of, today_map: bool, status: dict) -> str | None:

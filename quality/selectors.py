@@ -16,9 +16,8 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import get_language
 
-from areas.models import AdministrativeUnit
+from areas.models import AdministrativeUnit, scope_key
 from core import outbox
 from dashboards.models import RollupState
 
@@ -31,46 +30,48 @@ RECOUNT_SECONDS = 10 * 60
 
 
 class Counted(NamedTuple):
-    findings: list[Finding]
+    cases: list[tuple[str, str, str]]  # (rule, key, value) of each finding
     counted_at: datetime.datetime  # when the rules read the records
 
 
 def _key(*, user, unit: AdministrativeUnit) -> str:
-    # What a user sees below ``unit`` depends only on their scope unit's path
-    # (areas.models.scope_filter), so officers of one area share one count.
-    scope = "all" if user.is_superuser else getattr(user.scope_unit, "path", "none")
-    day = timezone.localdate().isoformat()  # ages and today's indicators change with the day
-    return f"quality-findings:{unit.pk}:{scope}:{get_language() or ''}:{day}"
+    # Officers of one area share one count (areas.models.scope_key); ages and today's
+    # indicators change with the day.
+    return f"quality-cases:{unit.pk}:{scope_key(user)}:{timezone.localdate().isoformat()}"
+
+
+def _cases(found: list[Finding]) -> Counted:
+    return Counted([(f.rule, f.key, f.value) for f in found], timezone.now())
 
 
 def count_findings(
     *, user, unit: AdministrativeUnit, run: datetime.datetime | None = None
-) -> Counted:
-    """Run the rules now over ``unit`` and keep what they found with the roll-up run they
-    follow (``run``, when the caller has just read it)."""
+) -> list[Finding]:
+    """Run the rules now over ``unit`` and keep their cases with the roll-up run they follow
+    (``run``, when the caller has just read it)."""
     run = run or RollupState.figures_run()
-    counted = Counted(find(user=user, root=unit), timezone.now())
+    found = find(user=user, root=unit)
     if run is not None:
-        cache.set(_key(user=user, unit=unit), (run, counted), FINDINGS_SECONDS)
-    return counted
+        cache.set(_key(user=user, unit=unit), (run, _cases(found)), FINDINGS_SECONDS)
+    return found
 
 
-def findings(*, user, unit: AdministrativeUnit) -> Counted:
-    """Every rule's findings in ``unit`` and below (already authorized for ``user``), without
+def cases(*, user, unit: AdministrativeUnit) -> Counted:
+    """Every rule's cases in ``unit`` and below (already authorized for ``user``), without
     the checks: as kept since the last roll-up run, or counted now when never kept. Before any
     run (nothing to key them by) they are counted at every call."""
     run = RollupState.figures_run()
     if run is None:
-        return Counted(find(user=user, root=unit), timezone.now())
+        return _cases(find(user=user, root=unit))
     key = _key(user=user, unit=unit)
     kept = cache.get(key)
     if kept is None:
-        return count_findings(user=user, unit=unit, run=run)
+        return _cases(count_findings(user=user, unit=unit, run=run))
     kept_run, counted = kept
     if kept_run != run and cache.add(f"{key}:recount", 1, RECOUNT_SECONDS):
         from .tasks import recount
 
-        outbox.send(recount, user.pk, unit.pk, get_language() or "")
+        outbox.send(recount, user.pk, unit.pk)
         fresher = cache.get(key)  # a worker that runs tasks at once has counted already
         if fresher is not None:
             counted = fresher[1]
@@ -88,7 +89,7 @@ def flags_for_user(
     if rule in RULES:
         found = find(user=user, root=unit, rules=[rule])
     else:
-        found = count_findings(user=user, unit=unit).findings
+        found = count_findings(user=user, unit=unit)
     return _checked(found, user, unit, rule, status)
 
 
@@ -121,8 +122,17 @@ def open_flag_counts(
     *, user, unit: AdministrativeUnit
 ) -> tuple[list[tuple[str, str, int]], datetime.datetime]:
     """(rule code, label, open flags) for each rule with open flags in ``unit``, and when the
-    rules were run."""
-    counted = findings(user=user, unit=unit)
-    counts = Counter(f.rule for f in _checked(counted.findings, user, unit, "", "open"))
+    rules were run. A case is open unless checked for its present numbers."""
+    counted = cases(user=user, unit=unit)
+    checked = dict(
+        ((rule, key), value)
+        for rule, key, value in FlagCheck.objects.for_user(user)
+        .within(unit)
+        .filter(status=FlagStatus.CHECKED)
+        .values_list("rule", "key", "value")
+    )
+    counts = Counter(
+        rule for rule, key, value in counted.cases if checked.get((rule, key)) != value
+    )
     rows = [(code, str(rule.label), counts[code]) for code, rule in RULES.items() if counts[code]]
     return rows, counted.counted_at

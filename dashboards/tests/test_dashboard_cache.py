@@ -39,10 +39,12 @@ def test_a_warm_dashboard_reads_fewer_queries_and_shows_the_same_page(
     client = client_for(province_officer)
     url = reverse("dashboards:unit", args=[tree.province.pk])
     cold, cold_html = _queries(client, url)
-    # session, user, scope unit, unit, breadcrumbs, state; the indicators (per user), the
-    # quality panel's run and checks (its findings are kept: quality.selectors.findings): no
-    # figures, children, apps, trends or rules read again.
-    with django_assert_max_num_queries(17):
+    client.get(url)  # the per-user panels, kept
+    # session, user, its second factor, unit, breadcrumbs, state; the indicators' definitions
+    # and inputs (dashboards.selectors.indicator_panel_kept), the quality panel's run and
+    # checks (quality.selectors.findings): no figures, children, apps, trends, facts or rules
+    # read again.
+    with django_assert_max_num_queries(11):
         warm_response = client.get(url)
     warm, warm_html = _queries(client, url)
     assert warm <= cold - 4  # figures, children and former units, apps, trends
@@ -114,3 +116,47 @@ def test_another_day_is_not_served_from_todays_figures(
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr(views.timezone, "localdate", lambda *args: tomorrow)
     assert "children" in client.get(url).context
+
+
+def _vneid_row(response):
+    [row] = [
+        r for r in response.context["indicators"]["rows"] if r.indicator.code == "vneid-level-2"
+    ]
+    return row
+
+
+def test_a_warm_dashboards_indicators_follow_targets_and_bases_at_once(
+    client_for, province_officer, admin_user, random_province, tree, django_assert_max_num_queries
+):
+    """The indicators panel is kept for the run too, yet a target or a population base set
+    between runs shows at the next page."""
+    from decimal import Decimal
+
+    from dashboards.models import Indicator
+    from dashboards.services import population_record, target_set
+
+    rollup_full()
+    client = client_for(province_officer)
+    url = reverse("dashboards:unit", args=[tree.commune_a.pk])
+    client.get(url)  # cold: the shared figures
+    client.get(url)  # the panel, kept
+    with django_assert_max_num_queries(11):
+        warm = client.get(url)  # read back, not counted again
+    assert _vneid_row(warm).target is None
+    target_set(
+        actor=province_officer,
+        unit=tree.commune_a,
+        indicator=Indicator.objects.get(code="vneid-level-2"),
+        value=Decimal(80),
+        due_on=timezone.localdate() + datetime.timedelta(days=90),
+    )
+    assert _vneid_row(client.get(url)).target.value == Decimal(80)
+    before = _vneid_row(client.get(url)).base.value
+    population_record(
+        actor=admin_user,
+        unit=tree.commune_a,
+        as_of=timezone.localdate(),
+        source="Công an xã",
+        adults=(before or 0) + 1000,
+    )
+    assert _vneid_row(client.get(url)).base.value == (before or 0) + 1000

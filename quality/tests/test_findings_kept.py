@@ -6,6 +6,7 @@ itself stays live."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -13,7 +14,7 @@ from areas.services import hamlet_create
 from conftest import SINCE
 from dashboards.models import RollupState
 from dashboards.rollups import rollup_full
-from quality.selectors import findings, open_flag_counts
+from quality.selectors import cases, open_flag_counts
 from teams.services import team_create
 
 pytestmark = pytest.mark.django_db
@@ -89,16 +90,30 @@ def test_the_flags_page_is_live_and_refreshes_the_panel(client_for, officer_a, t
     assert open_leaderless(officer_a, tree.district_a) == 1
 
 
-def test_areas_and_languages_are_kept_apart(tree, officer_a, officer_b):
+def test_areas_are_kept_apart(tree, officer_a, officer_b):
     team_create(hamlet=tree.hamlet_a)
     a_run()
     assert open_leaderless(officer_b, tree.district_b) == 0
     assert open_leaderless(officer_a, tree.district_a) == 1
-    with translation.override("vi"):
-        [vi] = findings(user=officer_a, unit=tree.district_a).findings
-    with translation.override("en"):
-        [en] = findings(user=officer_a, unit=tree.district_a).findings
-    assert vi.explanation != en.explanation
+    assert [rule for rule, _key, _value in cases(user=officer_a, unit=tree.district_a).cases] == [
+        "team_without_leader"
+    ]
+    assert cases(user=officer_b, unit=tree.district_b).cases == []
+
+
+def test_english_explanations_on_the_flags_page_after_a_vietnamese_dashboard(
+    client_for, officer_a, tree
+):
+    team_create(hamlet=tree.hamlet_a)
+    rollup_full()
+    client = client_for(officer_a)
+    client.get(reverse("dashboards:unit", args=[tree.district_a.pk]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("quality:flag-list")).content.decode()
+    assert "is active but has no current leader" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    html = client.get(reverse("quality:flag-list")).content.decode()
+    assert "chưa có tổ trưởng" in html
 
 
 def test_the_panel_says_when_the_records_were_checked(client_for, officer_a, tree):
