@@ -17,6 +17,7 @@ import random
 import time
 
 ROWS = 20_000
+# An office's household list (citizens/tests/test_household_import.py reads the same).
 HEADERS = [
     "STT",
     "Xã",

@@ -88,30 +88,31 @@ class CitizenForm(VersionedForm):
 
 
 def _hamlet_choices(hamlets, *, whole_communes: bool) -> list:
-    """Hamlets grouped by their commune; with ``whole_communes``, each commune as a whole too."""
+    """Hamlets grouped by their commune; with ``whole_communes``, each commune as a whole too.
+    ``hamlets``: (pk, name, commune pk, commune name) rows, in the order to show."""
     by_commune: dict = {}
-    for hamlet in hamlets:
-        by_commune.setdefault(hamlet.parent, []).append(hamlet)
+    for pk, name, commune_pk, commune_name in hamlets:
+        by_commune.setdefault((commune_pk, commune_name), []).append((str(pk), name))
     choices: list = [("", _("All communes and hamlets"))]
-    for commune, members in by_commune.items():
-        whole = [(str(commune.pk), _("All of %(name)s") % {"name": commune.name})]
-        options = (whole if whole_communes else []) + [(str(h.pk), h.name) for h in members]
-        choices.append((commune.name, options))
+    for (commune_pk, commune_name), members in by_commune.items():
+        whole = [(str(commune_pk), _("All of %(name)s") % {"name": commune_name})]
+        choices.append((commune_name, (whole if whole_communes else []) + members))
     return choices
 
 
 class HouseholdFilters(ListFilters):
     """``whole_communes``: offer each commune as a whole (not to a team leader, who works in
-    one hamlet). With a single hamlet in scope there is nothing to choose."""
+    one hamlet). With a single hamlet in scope there is nothing to choose. ``hamlets``: a
+    queryset of hamlets, read as plain rows (a province has thousands)."""
 
     def __init__(self, data=None, *, hamlets, whole_communes: bool, current_unit=None) -> None:
         super().__init__(data)
-        hamlets = list(hamlets)
+        rows = list(hamlets.values_list("pk", "name", "parent_id", "parent__name"))
         unit = {}
-        if len(hamlets) > 1:
+        if len(rows) > 1:
             unit["unit"] = unit_choice_field(
                 _("Commune or hamlet"),
-                _hamlet_choices(hamlets, whole_communes=whole_communes),
+                _hamlet_choices(rows, whole_communes=whole_communes),
                 current=current_unit,
             )
         self.fields = {**unit, **self.fields}

@@ -352,10 +352,10 @@ def visit_record(
     except ValidationError:
         # A resend is recognised, never checked again: without a kind it means what visits
         # meant before kinds (an outbox from then).
-        existing = Visit.objects.filter(client_uuid=client_uuid).first()
-        if existing is None:
+        answer = _answer_resend(client_uuid, digest_for(kind or VisitKind.HELPED))
+        if answer is None:
             raise
-        return _same_or_conflict(existing, digest_for(kind or VisitKind.HELPED))
+        return answer
     digest = digest_for(kind)
     visit = Visit(
         client_uuid=client_uuid,
@@ -382,15 +382,15 @@ def visit_record(
                     consent_given=consent_given,
                 )
     except IntegrityError:
-        existing = Visit.objects.filter(client_uuid=client_uuid).first()
-        if existing is None:
+        answer = _answer_resend(client_uuid, digest)
+        if answer is None:
             raise
-        return _same_or_conflict(existing, digest)
+        return answer
     if not created:
-        existing = Visit.objects.filter(client_uuid=client_uuid).first()
-        if existing is None:  # recorded and deleted in between: nothing to answer with
+        answer = _answer_resend(client_uuid, digest)
+        if answer is None:  # recorded and deleted in between: nothing to answer with
             raise IntegrityError(f"visit {client_uuid} is neither new nor recorded")
-        return _same_or_conflict(existing, digest)
+        return answer
     return visit, True
 
 
@@ -488,7 +488,12 @@ def _keep_in_hand(visit: Visit, **related: list) -> None:
     visit._prefetched_objects_cache = cache  # type: ignore[attr-defined]
 
 
-def _same_or_conflict(existing: Visit, digest: str) -> tuple[Visit, bool]:
+def _answer_resend(client_uuid: uuid.UUID, digest: str) -> tuple[Visit, bool] | None:
+    """The answer to a resend of ``client_uuid``: the visit recorded first (VisitConflict
+    when its content differs), or None when no visit has that client_uuid."""
+    existing = Visit.objects.filter(client_uuid=client_uuid).first()
+    if existing is None:
+        return None
     if existing.content_digest != digest:
         raise VisitConflict(existing)
     return existing, False

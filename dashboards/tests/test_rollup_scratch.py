@@ -56,3 +56,35 @@ def test_the_derived_figures_queue_no_foreign_key_check_per_row():
             assert not [
                 c for c in constraints.values() if c["index"] and c["columns"] == ["unit_id"]
             ]
+
+
+@pytest.mark.postgres
+def test_a_role_that_may_not_truncate_deletes_and_counts_the_same(
+    require_postgres, random_province
+):
+    """A runtime role without TRUNCATE on the period figures (as before db_roles granted it)
+    still runs a full roll-up: the refused TRUNCATE is rolled back to its savepoint and the
+    rows are deleted instead, with the same figures."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    rollup(full=True)
+    expected = sorted(UnitPeriodFigures.objects.values_list("unit_id", "period", "starts_on"))
+    role = "portal_runtime_no_truncate"
+    call_command("db_roles", "--runtime", role, stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(f'REVOKE TRUNCATE ON {UnitPeriodFigures._meta.db_table} FROM "{role}"')
+        cursor.execute(f'SET LOCAL ROLE "{role}"')
+        try:
+            with CaptureQueriesContext(connection) as captured:
+                rollup(full=True)
+        finally:
+            cursor.execute("RESET ROLE")
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert f"TRUNCATE {UnitPeriodFigures._meta.db_table}" in statements
+    assert f"DELETE FROM {UnitPeriodFigures._meta.db_table}" in statements
+    assert expected
+    assert (
+        sorted(UnitPeriodFigures.objects.values_list("unit_id", "period", "starts_on")) == expected
+    )
