@@ -6,6 +6,7 @@ itself stays live."""
 from __future__ import annotations
 
 import pytest
+from celery import current_app
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -123,3 +124,27 @@ def test_the_panel_says_when_the_records_were_checked(client_for, officer_a, tre
     panel = html.content.decode().split('id="quality-flags"', 1)[1].split("</section>", 1)[0]
     assert "Dữ liệu được rà soát lúc" in panel
     assert timezone.localtime().strftime("%d/%m/%Y") in panel
+
+
+@pytest.fixture
+def with_a_worker():
+    """Tasks go to a worker (not run in-process)."""
+    current_app.conf.task_always_eager = False
+    yield
+    current_app.conf.task_always_eager = True
+
+
+def test_with_a_worker_the_first_read_after_a_run_answers_the_last_count_and_queues_one(
+    tree, officer_a, with_a_worker, django_capture_on_commit_callbacks
+):
+    a_run(minutes_ago=5)
+    assert open_leaderless(officer_a, tree.district_a) == 0
+    team_create(hamlet=tree.hamlet_a)
+    a_run()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert open_leaderless(officer_a, tree.district_a) == 0  # the last count, at once
+        assert open_leaderless(officer_a, tree.district_a) == 0
+    assert len(callbacks) == 1  # one recount for the worker, not one per read
+    current_app.conf.task_always_eager = True  # the worker's turn
+    callbacks[0]()
+    assert open_leaderless(officer_a, tree.district_a) == 1
