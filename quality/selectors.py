@@ -1,15 +1,14 @@
 """Reads of the data-quality flags: the rules' findings with the officers' checks.
 
-The rules read the records themselves, and at a province's scale they take seconds. Their
-findings are kept in the cache for each area, scope and language, with the roll-up run they
-were counted after: a page reads them back, and the first page after a new run is answered
-from the previous count while a worker counts again (``quality.recount``). The officers'
-checks are always read afresh, so marking a flag as checked shows at once, and the flags
-page itself counts live."""
+The rules read the records themselves, and at a province's scale they take seconds. For the
+dashboard's panel, their cases (rule, key, numbers) are kept in the cache for each area and
+scope, with the roll-up run they were counted after: a page reads them back, and the first
+page after a new run is answered from the previous count while a worker counts again
+(``quality.recount``). The officers' checks are always read afresh, so marking a flag as
+checked shows at once, and the flags page itself counts live."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections import Counter
 from typing import NamedTuple
@@ -93,12 +92,6 @@ def flags_for_user(
         found = find(user=user, root=unit, rules=[rule])
     else:
         found = count_findings(user=user, unit=unit)
-    return _checked(found, user, unit, rule, status)
-
-
-def _checked(
-    found: list[Finding], user, unit: AdministrativeUnit, rule: str, status: str
-) -> list[Finding]:
     checks = {
         (check.rule, check.key): check
         for check in FlagCheck.objects.for_user(user)
@@ -106,19 +99,15 @@ def _checked(
         .filter(status=FlagStatus.CHECKED)
         .select_related("checked_by")
     }
-    flags = []
     for finding in found:
-        if rule in RULES and finding.rule != rule:
-            continue
         check = checks.get((finding.rule, finding.key))
         if check is not None and check.value == finding.value:
-            finding = dataclasses.replace(finding, check=check)
-        flags.append(finding)
+            finding.check = check
     if status == "open":
-        return [f for f in flags if not f.is_checked]
+        return [f for f in found if not f.is_checked]
     if status == "checked":
-        return [f for f in flags if f.is_checked]
-    return flags
+        return [f for f in found if f.is_checked]
+    return found
 
 
 def open_flag_counts(
