@@ -342,6 +342,8 @@ def load(port: int, seconds: float, clients: int, make_request) -> dict:
 def measure_api(seconds: float, clients: int, database_url: str) -> dict:
     from django.db import connection
 
+    from loadtest.run import stop_server
+
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_ping (id bigserial, at timestamptz)")
     work = leaders_and_work()
@@ -416,8 +418,7 @@ def measure_api(seconds: float, clients: int, database_url: str) -> dict:
         visits = load(port, seconds, clients, visit)
         trivial = load(port, seconds, clients, insert)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     return {
         "visits_api": visits,
         "trivial_insert": trivial,
@@ -563,13 +564,15 @@ def main() -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "scales": {},
     }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     for scale in args.scales.split(","):
         print(f"== {scale}", flush=True)
         results["scales"][scale] = measure(scale, args, database_url)
+        # Each scale's figures as soon as they are in: a later scale that fails loses none.
+        print(report({"scales": {scale: results["scales"][scale]}}), flush=True)
+        Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print()
     print(report(results))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"Figures written to {args.out}")
     return 0
 

@@ -138,9 +138,19 @@ def serve_and_load(
             env=env,
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     return done.returncode, read_stats(folder / "load_stats.csv")
+
+
+def stop_server(server: subprocess.Popen, grace: float = 30) -> None:
+    """Stop gunicorn: gracefully, then for good if its workers are still busy after ``grace``
+    seconds (a load leaves requests queued for longer than gunicorn's own grace period)."""
+    server.terminate()
+    try:
+        server.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=grace)
 
 
 def read_stats(path: Path) -> dict:

@@ -92,3 +92,24 @@ def test_the_bench_report_prints_pages_imports_and_the_load():
     assert "households list, daitu" in text and "/trivial = 15.0" in text
     assert "apply/COPY = 0.40, end to end/COPY = 0.20" in text
     assert "p95    120 ms" in text and "errors 0.10 %" in text
+
+
+def test_a_server_still_busy_after_the_grace_period_is_stopped_for_good():
+    import signal
+    import subprocess
+    import sys
+
+    from loadtest.run import stop_server
+
+    busy = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+            "print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+    )
+    assert busy.stdout is not None and busy.stdout.readline() == b"ready\n"
+    stop_server(busy, grace=0.5)
+    assert busy.returncode == -signal.SIGKILL
