@@ -139,6 +139,17 @@ def _celery_in_process():
     yield
 
 
+@pytest.fixture
+def with_a_worker():
+    """Tasks go to a worker (not run in-process): what they send is queued on commit, which
+    a test captures with django_capture_on_commit_callbacks."""
+    from thainguyen_portal.celery import app
+
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = True
+
+
 # --- Browser (pytest-playwright) with the machine's Debian Chromium ----------------------
 
 

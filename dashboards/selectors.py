@@ -379,9 +379,11 @@ def indicator_panel_key(
     roll-up ``run`` the facts were counted after, the user's scope, the language, and the
     population bases, targets and indicators the panel is computed from (two queries), so a
     target or a base just set gives a new key at once."""
-    definitions = repr(
-        list(Indicator.objects.active().order_by("pk").values_list(*INDICATOR_FIELDS))
-    )
+    indicators = list(Indicator.objects.active().order_by("pk").values_list(*INDICATOR_FIELDS))
+    definitions = repr(indicators)
+    code = INDICATOR_FIELDS.index("code")
+    if ranked not in {row[code] for row in indicators}:
+        ranked = ""  # what indicator_panel makes of it: the default (one key, not one per URL)
     with connection.cursor() as cursor:
         population, target = Population._meta.db_table, Target._meta.db_table
         cursor.execute(

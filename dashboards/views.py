@@ -114,16 +114,18 @@ def dashboard_unit(request, pk: int):
         return _render_figures({"unit": unit, "as_of": as_of, **counted})
 
     shared = kept(key, render_shared) if key else render_shared()
-    # Served from what was computed, only the per-user parts are read again.
-    data = counted or {
-        **status,
-        "figures": shared["figures"],
-    }
-    if not counted:
-        data["indicators"], indicators_html = _indicators_kept(
+    if counted:  # counted just now, with this user's parts
+        data = counted
+    else:  # served from what was computed: only the per-user parts are read
+        indicators, indicators_html = _indicators_kept(
             request, unit=unit, ranked=ranked, run=status["computed_at"]
         )
-        data["indicators_html"] = mark_safe(indicators_html)  # noqa: S308 - our own template
+        data = {
+            **status,
+            "figures": shared["figures"],
+            "indicators": indicators,
+            "indicators_html": mark_safe(indicators_html),  # noqa: S308 - our own template
+        }
     return render(
         request,
         "dashboards/unit.html",

@@ -20,12 +20,12 @@ from django.utils import timezone
 
 from areas.models import AdministrativeUnit, scope_key
 from core import outbox
+from core.cache import DAY_SECONDS
 from dashboards.models import RollupState
 
 from .models import FlagCheck, FlagStatus
 from .rules import RULES, Finding, find
 
-FINDINGS_SECONDS = 24 * 60 * 60
 # One recount at a time for a key; a worker that died gives the key back after this long.
 RECOUNT_SECONDS = 10 * 60
 
@@ -53,7 +53,7 @@ def count_findings(
     run = run or RollupState.figures_run()
     found = find(user=user, root=unit)
     if run is not None:
-        cache.set(_key(user=user, unit=unit), (run, _cases(found)), FINDINGS_SECONDS)
+        cache.set(_key(user=user, unit=unit), (run, _cases(found)), DAY_SECONDS)
     return found
 
 

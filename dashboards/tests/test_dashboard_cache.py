@@ -40,10 +40,10 @@ def test_a_warm_dashboard_reads_fewer_queries_and_shows_the_same_page(
     url = reverse("dashboards:unit", args=[tree.province.pk])
     cold, cold_html = _queries(client, url)
     client.get(url)  # the per-user panels, kept
-    # session, user, its second factor, unit, breadcrumbs, state; the indicators' definitions
-    # and inputs (dashboards.selectors.indicator_panel_kept), the quality panel's run and
-    # checks (quality.selectors.findings): no figures, children, apps, trends, facts or rules
-    # read again.
+    # session, user, its second factor, unit, breadcrumbs, state, whether anything changed;
+    # the indicators' definitions and inputs (dashboards.selectors.indicator_panel_key), the
+    # quality panel's run and checks (quality.selectors.cases): no figures, children, apps,
+    # trends, facts or rules read again.
     with django_assert_max_num_queries(11):
         warm_response = client.get(url)
     warm, warm_html = _queries(client, url)
@@ -160,3 +160,18 @@ def test_a_warm_dashboards_indicators_follow_targets_and_bases_at_once(
         adults=(before or 0) + 1000,
     )
     assert _vneid_row(client.get(url)).base.value == (before or 0) + 1000
+
+
+def test_an_unknown_ranking_is_served_from_the_default_panel(
+    client_for, province_officer, random_province, tree, django_assert_max_num_queries
+):
+    """?indicator= names no indicator: the default ranking, kept once, not a panel counted
+    and kept for every value a link (or a script) puts there."""
+    rollup_full()
+    client = client_for(province_officer)
+    url = reverse("dashboards:unit", args=[tree.province.pk])
+    client.get(url)
+    client.get(url)  # the default panel, kept
+    with django_assert_max_num_queries(11):
+        response = client.get(url, {"indicator": "no-such-indicator"})
+    assert response.context["indicators"]["ranked"] is not None

@@ -7,7 +7,6 @@ import datetime
 import uuid
 
 import pytest
-from celery import current_app
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,18 +75,10 @@ def test_a_dashboard_opened_right_after_a_run_does_not_run_again(
     # the page's own queries, and the indicators' (tree, facts, bases, targets): no roll-up;
     # the data-quality panel (quality: open_flags) adds 22, whatever the data; the
     # indicators' facts, counted once per run, look the run up (2: today and the trend), and
-    # so does the panel, whose findings are then kept for that run
+    # so does the panel, whose cases are then kept for that run
     with django_assert_max_num_queries(52):
         client.get(reverse("dashboards:unit", args=[tree.hamlet_a.pk]))
     assert ChangeMark.objects.exists()
-
-
-@pytest.fixture
-def with_a_worker():
-    """Tasks go to a worker (not run in-process)."""
-    current_app.conf.task_always_eager = False
-    yield
-    current_app.conf.task_always_eager = True
 
 
 def test_with_a_worker_whose_beat_stopped_the_dashboard_queues_a_run_and_shows_it(

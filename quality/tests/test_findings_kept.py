@@ -126,14 +126,6 @@ def test_the_panel_says_when_the_records_were_checked(client_for, officer_a, tre
     assert timezone.localtime().strftime("%d/%m/%Y") in panel
 
 
-@pytest.fixture
-def with_a_worker():
-    """Tasks go to a worker (not run in-process)."""
-    current_app.conf.task_always_eager = False
-    yield
-    current_app.conf.task_always_eager = True
-
-
 def test_with_a_worker_the_first_read_after_a_run_answers_the_last_count_and_queues_one(
     tree, officer_a, with_a_worker, django_capture_on_commit_callbacks
 ):
